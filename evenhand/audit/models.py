@@ -1,0 +1,88 @@
+"""The append-only, hash-chained audit log.
+
+Rows are only ever inserted, by `evenhand.audit.services.audit_record`, inside the transaction
+of the write they describe. Database triggers (see migrations) refuse UPDATE, DELETE and
+TRUNCATE; the hash chain makes any change that bypasses them detectable by `audit verify`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # Authentication and accounts (CJIS 5.4.1.1).
+    LOGIN_SUCCEEDED = "auth.login_succeeded", "Log-on succeeded"
+    LOGIN_FAILED = "auth.login_failed", "Log-on failed"
+    LOGOUT = "auth.logout", "Logged off"
+    ACCOUNT_LOCKED = "auth.account_locked", "Account locked after repeated failures"
+    PASSWORD_CHANGED = "auth.password_changed", "Password changed"
+    USER_CREATED = "account.created", "Staff account created"
+    USER_UPDATED = "account.updated", "Staff account changed"
+    API_TOKEN_CREATED = "account.api_token_created", "API token created"
+    API_TOKEN_REVOKED = "account.api_token_revoked", "API token revoked"
+    # Case content.
+    CASE_OPENED = "case.opened", "Case opened"
+    CASE_UPDATED = "case.updated", "Case changed"
+    CASE_VIEWED = "case.viewed", "Case content read"
+    CASE_ACCESS_REFUSED = "case.access_refused", "Case access refused"
+    CASE_ASSIGNMENT_ADDED = "case.assignment_added", "Staff member added to case team"
+    CASE_ASSIGNMENT_ENDED = "case.assignment_ended", "Staff member removed from case team"
+    CASE_EVENT_RECORDED = "case.event_recorded", "Case event recorded"
+    PERSON_CREATED = "person.created", "Person recorded"
+    PERSON_ALIAS_ADDED = "person.alias_added", "Alias recorded"
+    RELATIONSHIP_ADDED = "person.relationship_added", "Relationship recorded"
+    PARTICIPANT_ADDED = "participant.added", "Participant added to case"
+    PARTICIPANT_ROLE_CHANGED = "participant.role_changed", "Participant role changed"
+    CONTACT_LOGGED = "contact.logged", "Contact logged"
+    CHARGE_FILED = "charge.filed", "Charge filed"
+    CHARGE_AMENDED = "charge.amended", "Charge amended"
+    # The log itself.
+    AUDIT_EXPORTED = "audit.exported", "Audit log exported"
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "Succeeded"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class AuditEntry(models.Model):
+    # `seq` is the position in the chain; gaps or reordering break verification.
+    seq = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The username at the time, so the entry reads the same after an account is renamed.
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    outcome = models.CharField(
+        max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
+    )
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.CharField(max_length=64, blank=True)
+    # Not a foreign key: log entries outlive and must not cascade with what they describe.
+    case_id = models.BigIntegerField(null=True, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["case_id", "seq"], name="audit_case_seq"),
+            models.Index(fields=["actor", "seq"], name="audit_actor_seq"),
+            models.Index(fields=["action", "seq"], name="audit_action_seq"),
+        ]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.subject_type}:{self.subject_id}"

@@ -1,0 +1,145 @@
+"""Reads of case content. Every function takes the user and starts from the policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from evenhand.accounts.models import User
+from evenhand.audit.models import AuditEntry
+from evenhand.audit.selectors import audit_entries_for_case
+from evenhand.screening.policies import CaseAction, access_case, visible_cases
+
+from .models import (
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    CaseStatus,
+    Charge,
+    Participant,
+    ParticipantRoleChange,
+    PersonAlias,
+)
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    query: str = ""
+    status: CaseStatus | None = None
+    offense_class: str = ""
+    statute_key: str = ""
+    mine: bool = False
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Cases the user may see, matching a free-text query on number, participant name or alias,
+    or statute, plus exact filters. Sub-queries (not joins) keep one row per case."""
+    cases = visible_cases(user, CaseAction.VIEW)
+    query = filters.query.strip()[:MAX_QUERY_LENGTH]
+    if query:
+        participant_match = Participant.objects.filter(case=OuterRef("pk")).filter(
+            _name_matches(query)
+        )
+        statute_match = Charge.objects.filter(case=OuterRef("pk")).filter(
+            Q(citation__icontains=query) | Q(statute_key__icontains=query)
+        )
+        cases = cases.filter(
+            Q(number__icontains=query)
+            | Q(title__icontains=query)
+            | Exists(participant_match)
+            | Exists(statute_match)
+        )
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.offense_class:
+        cases = cases.filter(
+            Exists(
+                Charge.objects.filter(
+                    case=OuterRef("pk"), is_current=True, offense_class=filters.offense_class
+                )
+            )
+        )
+    if filters.statute_key:
+        cases = cases.filter(
+            Exists(
+                Charge.objects.filter(
+                    case=OuterRef("pk"), is_current=True, statute_key=filters.statute_key
+                )
+            )
+        )
+    if filters.mine:
+        cases = cases.filter(
+            Exists(
+                CaseAssignment.objects.filter(
+                    case=OuterRef("pk"), user=user, ended_at__isnull=True
+                )
+            )
+        )
+    return cases.annotate(
+        participant_count=Count("participants", distinct=True),
+    ).order_by("-received_on", "-id")
+
+
+def _name_matches(query: str) -> Q:
+    """A participant whose name, full name or alias contains every word of the query."""
+    condition = Q()
+    for word in query.split()[:6]:
+        alias_match = PersonAlias.objects.filter(person=OuterRef("person"), name__icontains=word)
+        condition &= (
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Exists(alias_match)
+        )
+    return condition
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: Case
+    participants: list[Participant]
+    charges: list[Charge]
+    events: list[CaseEvent]
+    team: list[CaseAssignment]
+
+
+def case_detail(*, user: User, case_id: object) -> CaseDetail:
+    """Everything on the case page, in a fixed number of queries whatever the case's size."""
+    case = access_case(user, case_id, CaseAction.VIEW)
+    participants = list(
+        Participant.objects.filter(case=case)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("person__aliases", queryset=PersonAlias.objects.order_by("name")),
+            Prefetch(
+                "role_changes",
+                queryset=ParticipantRoleChange.objects.select_related("changed_by").order_by(
+                    "changed_at", "id"
+                ),
+            ),
+        )
+        .order_by("id")
+    )
+    charges = list(
+        Charge.objects.filter(case=case)
+        .select_related("participant__person")
+        .order_by("participant_id", "count_number", "version")
+    )
+    events = list(
+        CaseEvent.objects.filter(case=case).select_related("recorded_by").order_by("occurred_at", "id")
+    )
+    team = list(
+        CaseAssignment.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("assigned_at")
+    )
+    return CaseDetail(
+        case=case, participants=participants, charges=charges, events=events, team=team
+    )
+
+
+def case_audit_trail(*, user: User, case_id: object) -> tuple[Case, QuerySet[AuditEntry]]:
+    case = access_case(user, case_id, CaseAction.VIEW)
+    return case, audit_entries_for_case(case_id=case.pk).select_related("actor")

@@ -1,0 +1,207 @@
+"""Load and validate a jurisdiction's rules from TOML.
+
+The ruleset is immutable once loaded. A malformed file raises `RulesetError` naming the
+offending entry, and the app refuses to start (see apps.py).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+RULESET_DIR = Path(__file__).resolve().parent
+VALID_CLASS_KINDS = frozenset({"felony", "misdemeanor", "unknown"})
+
+
+class RulesetError(ValueError):
+    """The ruleset file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class OffenseClass:
+    code: str
+    label: str
+    kind: str
+    rank: int
+    citation: str
+    known: bool = True
+    prison: str = ""
+    extended: str = ""
+    probation: str = ""
+
+    @property
+    def is_felony(self) -> bool:
+        return self.kind == "felony"
+
+
+@dataclass(frozen=True)
+class Statute:
+    key: str
+    chapter: str
+    act: str
+    section: str
+    title: str
+    offense_class: str
+    offense_category: str
+    violent: bool
+    citation: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.chapter} ILCS {self.act}/{self.section}"
+
+
+@dataclass(frozen=True)
+class SpecialProsecutorRules:
+    citation: str
+    in_office_acting_delegation_allowed: bool
+    grounds: tuple[str, ...]
+    appointee_sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    key: str
+    name: str
+    office: str
+    county: str
+    head_of_office_title: str
+    timezone: str
+    special_prosecutor: SpecialProsecutorRules
+    classes: dict[str, OffenseClass] = field(default_factory=dict)
+    statutes: dict[str, Statute] = field(default_factory=dict)
+
+    def offense_class(self, code: str) -> OffenseClass:
+        """The class for a code; any code the ruleset does not list is an explicit unknown."""
+        normalized = code.strip().upper()
+        if normalized in self.classes:
+            return self.classes[normalized]
+        return OffenseClass(
+            code=normalized or "?",
+            label=f"Unknown (unlisted source code {normalized or 'blank'!r})",
+            kind="unknown",
+            rank=99,
+            citation="not in the ruleset",
+            known=False,
+        )
+
+    def statute(self, key: str) -> Statute:
+        try:
+            return self.statutes[key]
+        except KeyError:
+            msg = f"Unknown statute {key!r}: it is not in the {self.name} ruleset."
+            raise RulesetError(msg) from None
+
+
+def _require(table: dict[str, Any], name: str, where: str, kind: type = str) -> Any:
+    if name not in table:
+        msg = f"{where}: missing required field {name!r}"
+        raise RulesetError(msg)
+    value = table[name]
+    if not isinstance(value, kind):
+        msg = f"{where}: field {name!r} must be {kind.__name__}, got {type(value).__name__}"
+        raise RulesetError(msg)
+    if kind is str and not value.strip():
+        msg = f"{where}: field {name!r} must not be empty"
+        raise RulesetError(msg)
+    return value
+
+
+def _parse_class(raw: dict[str, Any], index: int) -> OffenseClass:
+    where = f"classes[{index}]"
+    kind = _require(raw, "kind", where)
+    if kind not in VALID_CLASS_KINDS:
+        msg = f"{where}: kind {kind!r} is not one of {sorted(VALID_CLASS_KINDS)}"
+        raise RulesetError(msg)
+    return OffenseClass(
+        code=_require(raw, "code", where),
+        label=_require(raw, "label", where),
+        kind=kind,
+        rank=_require(raw, "rank", where, int),
+        citation=_require(raw, "citation", where),
+        known=bool(raw.get("known", True)),
+        prison=str(raw.get("prison", "")),
+        extended=str(raw.get("extended", "")),
+        probation=str(raw.get("probation", "")),
+    )
+
+
+def _parse_statute(raw: dict[str, Any], index: int, classes: dict[str, OffenseClass]) -> Statute:
+    where = f"statutes[{index}]"
+    offense_class = _require(raw, "class", where)
+    if offense_class not in classes or not classes[offense_class].known:
+        msg = f"{where}: class {offense_class!r} is not a known class of the ruleset"
+        raise RulesetError(msg)
+    return Statute(
+        key=_require(raw, "key", where),
+        chapter=_require(raw, "chapter", where),
+        act=_require(raw, "act", where),
+        section=_require(raw, "section", where),
+        title=_require(raw, "title", where),
+        offense_class=offense_class,
+        offense_category=_require(raw, "offense_category", where),
+        violent=_require(raw, "violent", where, bool),
+        citation=_require(raw, "citation", where),
+    )
+
+
+def parse_ruleset(data: dict[str, Any]) -> Ruleset:
+    """Build a validated ruleset from parsed TOML."""
+    head = _require(data, "jurisdiction", "top level", dict)
+    sp = _require(data, "special_prosecutor", "top level", dict)
+    classes: dict[str, OffenseClass] = {}
+    for index, raw in enumerate(_require(data, "classes", "top level", list)):
+        parsed = _parse_class(raw, index)
+        if parsed.code in classes:
+            msg = f"classes[{index}]: duplicate class code {parsed.code!r}"
+            raise RulesetError(msg)
+        classes[parsed.code] = parsed
+    statutes: dict[str, Statute] = {}
+    for index, raw in enumerate(_require(data, "statutes", "top level", list)):
+        statute = _parse_statute(raw, index, classes)
+        if statute.key in statutes:
+            msg = f"statutes[{index}]: duplicate statute key {statute.key!r}"
+            raise RulesetError(msg)
+        statutes[statute.key] = statute
+    return Ruleset(
+        key=_require(head, "key", "jurisdiction"),
+        name=_require(head, "name", "jurisdiction"),
+        office=_require(head, "office", "jurisdiction"),
+        county=_require(head, "county", "jurisdiction"),
+        head_of_office_title=_require(head, "head_of_office_title", "jurisdiction"),
+        timezone=_require(head, "timezone", "jurisdiction"),
+        special_prosecutor=SpecialProsecutorRules(
+            citation=_require(sp, "citation", "special_prosecutor"),
+            in_office_acting_delegation_allowed=_require(
+                sp, "in_office_acting_delegation_allowed", "special_prosecutor", bool
+            ),
+            grounds=tuple(_require(sp, "grounds", "special_prosecutor", list)),
+            appointee_sources=tuple(_require(sp, "appointee_sources", "special_prosecutor", list)),
+        ),
+        classes=classes,
+        statutes=statutes,
+    )
+
+
+def load_ruleset(path: Path) -> Ruleset:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        msg = f"Ruleset file not found: {path}"
+        raise RulesetError(msg) from None
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"Ruleset {path.name} is not valid TOML: {exc}"
+        raise RulesetError(msg) from exc
+    return parse_ruleset(data)
+
+
+@cache
+def active_ruleset() -> Ruleset:
+    """The ruleset of the jurisdiction named in settings, loaded once per process."""
+    return load_ruleset(RULESET_DIR / f"{settings.EVENHAND_JURISDICTION}.toml")
