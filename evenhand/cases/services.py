@@ -303,7 +303,11 @@ def participant_add(
         participant.full_clean()
         participant.save(force_insert=True)
         ParticipantRoleChange.objects.create(
-            participant=participant, from_role="", to_role=role, changed_at=now, changed_by=actor
+            participant=participant,
+            from_role="",
+            to_role=role,
+            changed_at=occurred_at or now,
+            changed_by=actor,
         )
         _record_event(
             actor=actor,

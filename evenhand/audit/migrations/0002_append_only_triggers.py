@@ -46,7 +46,8 @@ SQLITE_DROP = [
 def create_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_CREATE)
+        # No params: the function body's "%" is PL/pgSQL formatting, not a driver placeholder.
+        schema_editor.execute(POSTGRES_CREATE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
             schema_editor.execute(statement)
@@ -59,7 +60,7 @@ def drop_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> N
     vendor = schema_editor.connection.vendor
     statements = [POSTGRES_DROP] if vendor == "postgresql" else SQLITE_DROP
     for statement in statements:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

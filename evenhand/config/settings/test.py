@@ -29,3 +29,5 @@ STORAGES = {
 warnings.filterwarnings(
     "error", r"DateTimeField .* received a naive datetime", RuntimeWarning, r"django\.db\.models"
 )
+# Static files come from the finders in tests; nothing is collected.
+WHITENOISE_AUTOREFRESH = True

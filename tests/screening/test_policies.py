@@ -1,0 +1,148 @@
+"""The access policy: one definition, two answers that always agree, one 404 for all refusals."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from evenhand.accounts.models import Role, User
+from evenhand.audit.models import AuditAction, AuditEntry, AuditOutcome
+from evenhand.cases.models import AssignmentRole, Case
+from evenhand.cases.services import case_assign, case_unassign
+from evenhand.screening.policies import (
+    CaseAction,
+    CaseNotFoundError,
+    access_case,
+    may,
+    visible_cases,
+)
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# What each role may do on a case it is not on the team of (the office-wide grants).
+EXPECTED_OFFICE_WIDE: dict[Role, set[CaseAction]] = {
+    Role.STATES_ATTORNEY: set(CaseAction),
+    Role.FIRST_ASSISTANT: set(CaseAction),
+    Role.ASSISTANT_STATES_ATTORNEY: set(CaseAction),
+    Role.INVESTIGATOR: {CaseAction.VIEW, CaseAction.EDIT},
+    Role.RECORDS_OFFICER: {CaseAction.VIEW},
+    Role.ETHICS_OFFICER: {CaseAction.VIEW},
+    Role.INSPECTOR_GENERAL: {CaseAction.VIEW},
+    Role.AUDITOR: {CaseAction.VIEW},
+    Role.SPECIAL_PROSECUTOR: set(),
+    Role.ADMINISTRATOR: set(),
+}
+
+
+@pytest.fixture
+def world() -> tuple[User, Case, Case]:
+    """A lead prosecutor and two cases: one with a team, one without."""
+    lead = UserFactory(role=Role.ASSISTANT_STATES_ATTORNEY)
+    return lead, CaseFactory(actor=lead), CaseFactory(actor=lead)
+
+
+@pytest.mark.parametrize(
+    ("role", "on_team"), list(itertools.product(Role, [False, True])), ids=str
+)
+def test_may_and_visible_cases_agree_for_every_role_and_action(
+    world: tuple[User, Case, Case], role: Role, on_team: bool
+) -> None:
+    lead, team_case, other_case = world
+    user = UserFactory(role=role)
+    if on_team:
+        case_assign(actor=lead, case_id=team_case.pk, user=user, role=AssignmentRole.MEMBER)
+    for action in CaseAction:
+        visible = set(visible_cases(user, action).values_list("pk", flat=True))
+        for case in (team_case, other_case):
+            assert may(user, case, action) == (case.pk in visible), (role, on_team, action)
+        expected_other = action in EXPECTED_OFFICE_WIDE[role]
+        assert may(user, other_case, action) == expected_other, (role, action)
+
+
+def test_oversight_roles_read_but_never_change(world: tuple[User, Case, Case]) -> None:
+    _, case, _ = world
+    for role in (Role.INSPECTOR_GENERAL, Role.AUDITOR, Role.ETHICS_OFFICER):
+        user = UserFactory(role=role)
+        assert may(user, case, CaseAction.VIEW)
+        assert not any(may(user, case, a) for a in (CaseAction.EDIT, CaseAction.CHARGE))
+
+
+def test_special_prosecutor_sees_only_the_cases_of_the_team(world: tuple[User, Case, Case]) -> None:
+    lead, team_case, other_case = world
+    appointee = UserFactory(role=Role.SPECIAL_PROSECUTOR)
+    assert not visible_cases(appointee).exists()
+    case_assign(actor=lead, case_id=team_case.pk, user=appointee, role=AssignmentRole.LEAD)
+    assert list(visible_cases(appointee)) == [team_case]
+    case_unassign(actor=lead, case_id=team_case.pk, user=appointee)
+    # Takes effect on the very next query: nothing caches a grant.
+    assert not visible_cases(appointee).exists()
+    assert not may(appointee, other_case, CaseAction.VIEW)
+
+
+def test_inactive_user_sees_nothing(world: tuple[User, Case, Case]) -> None:
+    _, case, _ = world
+    user = UserFactory(role=Role.STATES_ATTORNEY)
+    user.is_active = False
+    assert not visible_cases(user).exists()
+    assert not may(user, case, CaseAction.VIEW)
+
+
+def test_missing_and_forbidden_raise_the_same_error_and_both_are_logged(
+    world: tuple[User, Case, Case],
+) -> None:
+    _, case, _ = world
+    outsider = UserFactory(role=Role.ADMINISTRATOR)
+    with pytest.raises(CaseNotFoundError) as forbidden:
+        access_case(outsider, case.pk)
+    with pytest.raises(CaseNotFoundError) as missing:
+        access_case(outsider, 10_000_000)
+    assert str(forbidden.value) == str(missing.value)
+    refusals = AuditEntry.objects.filter(
+        action=AuditAction.CASE_ACCESS_REFUSED, actor=outsider
+    ).order_by("seq")
+    assert [(r.outcome, r.case_id, r.after["reason"]) for r in refusals] == [
+        (AuditOutcome.REFUSED, case.pk, "not_permitted"),
+        (AuditOutcome.REFUSED, None, "not_found"),
+    ]
+
+
+def test_successful_read_is_logged(world: tuple[User, Case, Case]) -> None:
+    lead, case, _ = world
+    access_case(lead, case.pk)
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CASE_VIEWED, actor=lead, case_id=case.pk
+    ).exists()
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "", "1; DROP TABLE cases_case", "9" * 40, -1])
+def test_malformed_ids_are_just_not_found(world: tuple[User, Case, Case], bad_id: object) -> None:
+    lead, _, _ = world
+    with pytest.raises(CaseNotFoundError):
+        access_case(lead, bad_id)
+
+
+class TestPolicyAgreementForAnyTeamLayout(HypothesisTestCase):
+    """For any mix of roles and team memberships, the two answers agree case by case."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        roles=st.lists(st.sampled_from(list(Role)), min_size=1, max_size=4),
+        memberships=st.sets(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=8),
+    )
+    def test_agreement(self, roles: list[Role], memberships: set[tuple[int, int]]) -> None:
+        lead = UserFactory(role=Role.FIRST_ASSISTANT)
+        cases = [CaseFactory(actor=lead) for _ in range(3)]
+        users = [UserFactory(role=role) for role in roles]
+        for user_index, case_index in memberships:
+            if user_index < len(users):
+                case_assign(actor=lead, case_id=cases[case_index].pk, user=users[user_index])
+        for user in users:
+            for action in CaseAction:
+                visible = set(visible_cases(user, action).values_list("pk", flat=True))
+                for case in cases:
+                    assert may(user, case, action) == (case.pk in visible)
