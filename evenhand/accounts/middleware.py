@@ -22,7 +22,7 @@ class RequireVerifiedStaffMiddleware:
             settings.EVENHAND_REQUIRE_OTP
             and user is not None
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             if request.path.startswith("/api/"):

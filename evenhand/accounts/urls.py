@@ -17,5 +17,9 @@ urlpatterns = [
     path("account/otp/", views.otp_verify, name="otp-verify"),
     path("account/otp/setup/", views.otp_setup, name="otp-setup"),
     path("account/tokens/", views.api_tokens, name="api-tokens"),
-    path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke_view, name="api-token-revoke"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        views.api_token_revoke_view,
+        name="api-token-revoke",
+    ),
 ]

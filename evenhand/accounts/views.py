@@ -31,7 +31,7 @@ def otp_verify(request: HttpRequest) -> HttpResponseBase:
         return redirect("otp-setup")
     form = OTPTokenForm(user, request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, form.get_user().otp_device)  # type: ignore[attr-defined]
+        otp_login(request, form.get_user().otp_device)
         return redirect("case-list")
     return render(request, "accounts/otp_verify.html", {"form": form})
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from .chain import CHAINED_FIELDS, GENESIS_HASH, VerifyResult, entry_hash, verify_entries
@@ -35,7 +35,7 @@ class AuditNotInTransactionError(RuntimeError):
 JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 
-def jsonable(value: object) -> JsonValue:
+def jsonable(value: object) -> JsonValue:  # noqa: PLR0911  (one return per JSON type)
     """Reduce a value to JSON that survives a database round trip unchanged.
 
     Floats and decimals become strings (PostgreSQL's jsonb may re-render them), dates become

@@ -30,9 +30,7 @@ def _logged_out(sender: object, request: HttpRequest | None, user: Any, **kwargs
     if user is None:
         return
     with transaction.atomic():
-        audit_record(
-            actor=user, action=AuditAction.LOGOUT, subject_type="user", subject_id=user.pk
-        )
+        audit_record(actor=user, action=AuditAction.LOGOUT, subject_type="user", subject_id=user.pk)
 
 
 @receiver(user_login_failed)

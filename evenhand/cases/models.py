@@ -29,7 +29,9 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.middle_name, self.last_name) if part)
+        return " ".join(
+            part for part in (self.first_name, self.middle_name, self.last_name) if part
+        )
 
 
 class PersonAlias(models.Model):

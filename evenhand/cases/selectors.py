@@ -73,9 +73,7 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     if filters.mine:
         cases = cases.filter(
             Exists(
-                CaseAssignment.objects.filter(
-                    case=OuterRef("pk"), user=user, ended_at__isnull=True
-                )
+                CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
             )
         )
     return cases.annotate(
@@ -91,7 +89,7 @@ def _name_matches(query: str) -> Q:
         condition &= (
             Q(person__first_name__icontains=word)
             | Q(person__last_name__icontains=word)
-            | Exists(alias_match)
+            | Q(Exists(alias_match))
         )
     return condition
 
@@ -128,7 +126,9 @@ def case_detail(*, user: User, case_id: object) -> CaseDetail:
         .order_by("participant_id", "count_number", "version")
     )
     events = list(
-        CaseEvent.objects.filter(case=case).select_related("recorded_by").order_by("occurred_at", "id")
+        CaseEvent.objects.filter(case=case)
+        .select_related("recorded_by")
+        .order_by("occurred_at", "id")
     )
     team = list(
         CaseAssignment.objects.filter(case=case, ended_at__isnull=True)

@@ -77,7 +77,7 @@ def _next_case_number(received_on: dt.date) -> str:
         .values_list("number", flat=True)
         .first()
     )
-    serial = int(last.removeprefix(prefix)) + 1 if last and last[len(prefix):].isdigit() else 1
+    serial = int(last.removeprefix(prefix)) + 1 if last and last[len(prefix) :].isdigit() else 1
     return f"{prefix}{serial:06d}"
 
 
@@ -487,7 +487,9 @@ def charges_file(
     citation, title, offense_class = _statute_or_error(statute_key)
     with transaction.atomic():
         participant = (
-            Participant.objects.select_related("person").filter(case=case, pk=participant_id).first()
+            Participant.objects.select_related("person")
+            .filter(case=case, pk=participant_id)
+            .first()
         )
         if participant is None:
             raise ValidationError({"participant": "No such participant in this case."})
@@ -532,7 +534,9 @@ def charges_file(
                 f"{participant.person}: {counts} count(s) of {citation} ({title}), "
                 f"class {offense_class}, counts {count_range}"
             ),
-            occurred_at=dt.datetime.combine(filed_on, dt.time(9), tzinfo=timezone.get_current_timezone()),
+            occurred_at=dt.datetime.combine(
+                filed_on, dt.time(9), tzinfo=timezone.get_current_timezone()
+            ),
         )
         audit_record(
             actor=actor,

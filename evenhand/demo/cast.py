@@ -34,8 +34,12 @@ class StaffMember:
 
 STAFF = (
     StaffMember("dwhitlock", "Dana", "Whitlock", Role.STATES_ATTORNEY, "State's Attorney"),
-    StaffMember("mkeogh", "Martin", "Keogh", Role.FIRST_ASSISTANT, "First Assistant State's Attorney"),
-    StaffMember("praman", "Priya", "Raman", Role.ASSISTANT_STATES_ATTORNEY, "Assistant State's Attorney"),
+    StaffMember(
+        "mkeogh", "Martin", "Keogh", Role.FIRST_ASSISTANT, "First Assistant State's Attorney"
+    ),
+    StaffMember(
+        "praman", "Priya", "Raman", Role.ASSISTANT_STATES_ATTORNEY, "Assistant State's Attorney"
+    ),
     StaffMember("epark", "Ellen", "Park", Role.RECORDS_OFFICER, "Records (FOIA) officer"),
     StaffMember("pbrandt", "Paula", "Brandt", Role.INSPECTOR_GENERAL, "County inspector general"),
     StaffMember("hweiss", "Harold", "Weiss", Role.SPECIAL_PROSECUTOR, "Attorney (external)"),
@@ -76,10 +80,22 @@ def create_vale_case(staff: dict[str, User]) -> Case:
     reese = person("Reese", "Dunmore")
     lang = person("Victor", "Lang")
     ruiz = person("Ana", "Ruiz")
-    cases.relationship_add(actor=raman, from_person=tina, to_person=jordan, kind=RelationshipKind.RELATIVE_OF)
-    cases.relationship_add(actor=raman, from_person=cal, to_person=reese, kind=RelationshipKind.RELATIVE_OF, note="brothers")
-    cases.relationship_add(actor=raman, from_person=lang, to_person=cal, kind=RelationshipKind.REPRESENTS)
-    cases.relationship_add(actor=raman, from_person=lang, to_person=reese, kind=RelationshipKind.REPRESENTS)
+    cases.relationship_add(
+        actor=raman, from_person=tina, to_person=jordan, kind=RelationshipKind.RELATIVE_OF
+    )
+    cases.relationship_add(
+        actor=raman,
+        from_person=cal,
+        to_person=reese,
+        kind=RelationshipKind.RELATIVE_OF,
+        note="brothers",
+    )
+    cases.relationship_add(
+        actor=raman, from_person=lang, to_person=cal, kind=RelationshipKind.REPRESENTS
+    )
+    cases.relationship_add(
+        actor=raman, from_person=lang, to_person=reese, kind=RelationshipKind.REPRESENTS
+    )
 
     # Step 1, 29 Jan: police refer the report; Vale is the victim.
     case = cases.case_open(
@@ -99,11 +115,17 @@ def create_vale_case(staff: dict[str, User]) -> Case:
         summary="Det. Ana Ruiz refers the report: Jordan Vale says he was attacked.",
     )
     vale = cases.participant_add(
-        actor=raman, case_id=case.pk, person=jordan, role=ParticipantRole.VICTIM,
+        actor=raman,
+        case_id=case.pk,
+        person=jordan,
+        role=ParticipantRole.VICTIM,
         occurred_at=at(dt.date(2019, 1, 29), 9),
     )
     cases.participant_add(
-        actor=raman, case_id=case.pk, person=ruiz, role=ParticipantRole.REPORTING_OFFICER,
+        actor=raman,
+        case_id=case.pk,
+        person=ruiz,
+        role=ParticipantRole.REPORTING_OFFICER,
         occurred_at=at(dt.date(2019, 1, 29), 9),
     )
 
@@ -115,39 +137,59 @@ def create_vale_case(staff: dict[str, User]) -> Case:
         case_id=case.pk,
         channel=ContactChannel.TEXT,
         occurred_at=at(dt.date(2019, 2, 1), 18),
-        summary="Tina Vale asks Dana Whitlock about the investigation into the attack on Jordan Vale.",
+        summary=(
+            "Tina Vale asks Dana Whitlock about the investigation into the attack on Jordan Vale."
+        ),
     )
 
     # Step 3, mid Feb: arrests and release of the Dunmore brothers, then the pivot.
     suspects = [
         cases.participant_add(
-            actor=raman, case_id=case.pk, person=brother, role=ParticipantRole.SUSPECT,
+            actor=raman,
+            case_id=case.pk,
+            person=brother,
+            role=ParticipantRole.SUSPECT,
             occurred_at=at(dt.date(2019, 2, 13), 20),
         )
         for brother in (cal, reese)
     ]
     cases.participant_add(
-        actor=raman, case_id=case.pk, person=lang, role=ParticipantRole.DEFENCE_ATTORNEY,
+        actor=raman,
+        case_id=case.pk,
+        person=lang,
+        role=ParticipantRole.DEFENCE_ATTORNEY,
         occurred_at=at(dt.date(2019, 2, 14), 9),
     )
     cases.case_event_record(
-        actor=raman, case_id=case.pk, kind=CaseEventKind.ARREST,
+        actor=raman,
+        case_id=case.pk,
+        kind=CaseEventKind.ARREST,
         occurred_at=at(dt.date(2019, 2, 13), 21),
         summary="Cal and Reese Dunmore arrested on return from travel.",
     )
     cases.case_event_record(
-        actor=raman, case_id=case.pk, kind=CaseEventKind.RELEASE,
+        actor=raman,
+        case_id=case.pk,
+        kind=CaseEventKind.RELEASE,
         occurred_at=at(dt.date(2019, 2, 15), 18),
         summary="Cal and Reese Dunmore released without charges; new evidence under review.",
     )
     pivot_at = at(dt.date(2019, 2, 16), 12)
     cases.participant_role_change(
-        actor=raman, case_id=case.pk, participant_id=vale.pk, role=ParticipantRole.SUSPECT,
-        reason="Evidence indicates the attack was staged", occurred_at=pivot_at,
+        actor=raman,
+        case_id=case.pk,
+        participant_id=vale.pk,
+        role=ParticipantRole.SUSPECT,
+        reason="Evidence indicates the attack was staged",
+        occurred_at=pivot_at,
     )
     for suspect in suspects:
         cases.participant_role_change(
-            actor=raman, case_id=case.pk, participant_id=suspect.pk, role=ParticipantRole.WITNESS,
-            reason="Released; now witnesses to the staging", occurred_at=pivot_at,
+            actor=raman,
+            case_id=case.pk,
+            participant_id=suspect.pk,
+            role=ParticipantRole.WITNESS,
+            reason="Released; now witnesses to the staging",
+            occurred_at=pivot_at,
         )
     return cases.case_update(actor=raman, case_id=case.pk, title="People v. Jordan Vale")

@@ -18,15 +18,68 @@ from evenhand.cases.models import CaseEventKind, CaseStatus, ParticipantRole
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 FIRST_NAMES = (
-    "Avery", "Blake", "Corin", "Dale", "Emery", "Frankie", "Gale", "Harlow", "Indy", "Jessie",
-    "Kendall", "Lane", "Marlo", "Noel", "Oakley", "Perry", "Quinn", "Remy", "Sasha", "Tatum",
-    "Umi", "Vesper", "Wren", "Xan", "Yael", "Zion", "Arden", "Briar", "Cove", "Dorian",
+    "Avery",
+    "Blake",
+    "Corin",
+    "Dale",
+    "Emery",
+    "Frankie",
+    "Gale",
+    "Harlow",
+    "Indy",
+    "Jessie",
+    "Kendall",
+    "Lane",
+    "Marlo",
+    "Noel",
+    "Oakley",
+    "Perry",
+    "Quinn",
+    "Remy",
+    "Sasha",
+    "Tatum",
+    "Umi",
+    "Vesper",
+    "Wren",
+    "Xan",
+    "Yael",
+    "Zion",
+    "Arden",
+    "Briar",
+    "Cove",
+    "Dorian",
 )
 LAST_NAMES = (
-    "Ashgrove", "Brennick", "Calloway", "Dreyfuss", "Ellery", "Fenwick", "Garrity", "Holloway",
-    "Ivers", "Jessop", "Kinsella", "Lockhart", "Merriweather", "Northcote", "Ormsby", "Pell",
-    "Quarles", "Redfern", "Stanhope", "Thornbury", "Upfield", "Vantassel", "Whitcombe",
-    "Yardley", "Zeller", "Ambrose", "Birchall", "Coldwell", "Dunstan", "Everly",
+    "Ashgrove",
+    "Brennick",
+    "Calloway",
+    "Dreyfuss",
+    "Ellery",
+    "Fenwick",
+    "Garrity",
+    "Holloway",
+    "Ivers",
+    "Jessop",
+    "Kinsella",
+    "Lockhart",
+    "Merriweather",
+    "Northcote",
+    "Ormsby",
+    "Pell",
+    "Quarles",
+    "Redfern",
+    "Stanhope",
+    "Thornbury",
+    "Upfield",
+    "Vantassel",
+    "Whitcombe",
+    "Yardley",
+    "Zeller",
+    "Ambrose",
+    "Birchall",
+    "Coldwell",
+    "Dunstan",
+    "Everly",
 )
 BATCH = 50
 
@@ -75,9 +128,7 @@ def _one_case(
     victim = cases.person_create(
         actor=actor, first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES)
     )
-    cases.participant_add(
-        actor=actor, case_id=case.pk, person=victim, role=ParticipantRole.VICTIM
-    )
+    cases.participant_add(actor=actor, case_id=case.pk, person=victim, role=ParticipantRole.VICTIM)
     outcome = rng.random()
     participants = [
         cases.participant_add(

@@ -106,7 +106,7 @@ def _require(table: dict[str, Any], name: str, where: str, kind: type = str) -> 
     if not isinstance(value, kind):
         msg = f"{where}: field {name!r} must be {kind.__name__}, got {type(value).__name__}"
         raise RulesetError(msg)
-    if kind is str and not value.strip():
+    if isinstance(value, str) and not value.strip():
         msg = f"{where}: field {name!r} must not be empty"
         raise RulesetError(msg)
     return value

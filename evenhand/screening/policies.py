@@ -42,12 +42,16 @@ class Grant:
 
 
 ALL_ACTIONS = frozenset(CaseAction)
-PROSECUTORS = frozenset({Role.STATES_ATTORNEY, Role.FIRST_ASSISTANT, Role.ASSISTANT_STATES_ATTORNEY})
+PROSECUTORS = frozenset(
+    {Role.STATES_ATTORNEY, Role.FIRST_ASSISTANT, Role.ASSISTANT_STATES_ATTORNEY}
+)
 OVERSIGHT = frozenset({Role.INSPECTOR_GENERAL, Role.AUDITOR, Role.ETHICS_OFFICER})
 
 GRANTS: tuple[Grant, ...] = (
     Grant(PROSECUTORS, ALL_ACTIONS, Scope.OFFICE),
-    Grant(frozenset({Role.INVESTIGATOR}), frozenset({CaseAction.VIEW, CaseAction.EDIT}), Scope.OFFICE),
+    Grant(
+        frozenset({Role.INVESTIGATOR}), frozenset({CaseAction.VIEW, CaseAction.EDIT}), Scope.OFFICE
+    ),
     Grant(frozenset({Role.RECORDS_OFFICER}), frozenset({CaseAction.VIEW}), Scope.OFFICE),
     # Oversight reads everything and changes nothing.
     Grant(OVERSIGHT, frozenset({CaseAction.VIEW}), Scope.OFFICE),

@@ -23,7 +23,10 @@ class CaseSearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         label="Search",
         widget=forms.TextInput(
-            attrs={"placeholder": "Case number, participant name or alias, statute", "type": "search"}
+            attrs={
+                "placeholder": "Case number, participant name or alias, statute",
+                "type": "search",
+            }
         ),
     )
     status = forms.ChoiceField(

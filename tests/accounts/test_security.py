@@ -26,7 +26,8 @@ from evenhand.accounts.services import (
     user_for_api_token,
 )
 from evenhand.audit.models import AuditAction, AuditEntry
-from tests.factories import TEST_PASSWORD, UserFactory
+from evenhand.config.settings import base
+from tests.factories import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
@@ -38,18 +39,14 @@ def _login(client: Client, username: str, password: str) -> int:
 
 
 def test_base_settings_hash_with_argon2() -> None:
-    from evenhand.config.settings import base
-
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
-        user = user_create(
-            actor=None, username="argon", password=TEST_PASSWORD, role=Role.AUDITOR
-        )
+        user = user_create(actor=None, username="argon", password=TEST_PASSWORD, role=Role.AUDITOR)
     assert user.password.startswith("argon2$")
 
 
 def test_log_on_success_and_failure_are_audited(client: Client) -> None:
-    user = UserFactory()
+    user = make_user()
     assert _login(client, user.username, "wrong-password-123") == 200
     assert _login(client, user.username, TEST_PASSWORD) == 302
     actions = list(
@@ -62,12 +59,10 @@ def test_log_on_success_and_failure_are_audited(client: Client) -> None:
 
 
 def test_account_locks_after_five_failures_even_for_the_right_password(client: Client) -> None:
-    user = UserFactory()
+    user = make_user()
     for _ in range(5):
         _login(client, user.username, "wrong-password-123")
-    response = client.post(
-        reverse("login"), {"username": user.username, "password": TEST_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"username": user.username, "password": TEST_PASSWORD})
     assert response.status_code == 429
     assert b"Account locked" in response.content
     assert "_auth_user_id" not in client.session
@@ -75,14 +70,14 @@ def test_account_locks_after_five_failures_even_for_the_right_password(client: C
 
 
 def test_four_failures_do_not_lock(client: Client) -> None:
-    user = UserFactory()
+    user = make_user()
     for _ in range(4):
         _login(client, user.username, "wrong-password-123")
     assert _login(client, user.username, TEST_PASSWORD) == 302
 
 
 def test_session_ends_after_thirty_idle_minutes(client: Client) -> None:
-    user = UserFactory()
+    user = make_user()
     start = dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
         client.force_login(user)
@@ -107,7 +102,7 @@ def test_pages_carry_csp_and_framing_headers(client: Client) -> None:
 
 @override_settings(EVENHAND_REQUIRE_OTP=True)
 def test_staff_must_enrol_and_use_totp_when_required(client: Client) -> None:
-    user = UserFactory()
+    user = make_user()
     assert _login(client, user.username, TEST_PASSWORD) == 302
     response = client.get(reverse("case-list"))
     assert response.status_code == 302
@@ -128,7 +123,7 @@ def test_staff_must_enrol_and_use_totp_when_required(client: Client) -> None:
 
 
 def test_api_tokens_store_only_a_hash_and_can_be_revoked() -> None:
-    user = UserFactory()
+    user = make_user()
     issued = api_token_create(actor=user, name="weekly export")
     assert issued.secret not in issued.token.token_hash
     assert user_for_api_token(issued.secret) == user
@@ -138,7 +133,7 @@ def test_api_tokens_store_only_a_hash_and_can_be_revoked() -> None:
 
 
 def test_expired_tokens_stop_working() -> None:
-    user = UserFactory()
+    user = make_user()
     issued = api_token_create(
         actor=user, name="short", expires_at=timezone.now() + dt.timedelta(hours=1)
     )
@@ -147,13 +142,15 @@ def test_expired_tokens_stop_working() -> None:
 
 
 def test_token_page_shows_a_new_secret_once(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(make_user())
     response = client.post(reverse("api-tokens"), {"name": "script"})
     assert b'data-testid="new-token"' in response.content
     assert b'data-testid="new-token"' not in client.get(reverse("api-tokens")).content
 
 
-def _run_with_production_settings(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def _run_with_production_settings(
+    env: dict[str, str], *args: str
+) -> subprocess.CompletedProcess[str]:
     base_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
     return subprocess.run(
         [sys.executable, "-m", "evenhand.cli", *args],

@@ -19,7 +19,7 @@ from evenhand.audit.services import (
     audit_record,
     audit_verify_database,
 )
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def triggers_bypassed() -> Iterator[None]:
 
 
 def _write_entries(count: int) -> list[AuditEntry]:
-    actor = UserFactory()
+    actor = make_user()
     with transaction.atomic():
         return [
             audit_record(
@@ -82,11 +82,16 @@ def test_writing_outside_a_transaction_is_an_error() -> None:
 
 
 def test_entry_rolls_back_with_the_change_it_describes() -> None:
-    actor = UserFactory()
+    actor = make_user()
     before = AuditEntry.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(actor=actor, action=AuditAction.CASE_UPDATED, subject_type="case")
-        raise RuntimeError("the service failed after logging")
+
+    def failing_service() -> None:
+        with transaction.atomic():
+            audit_record(actor=actor, action=AuditAction.CASE_UPDATED, subject_type="case")
+            raise RuntimeError("the service failed after logging")
+
+    with pytest.raises(RuntimeError):
+        failing_service()
     assert AuditEntry.objects.count() == before
 
 
@@ -182,8 +187,8 @@ def test_command_reports_pass_and_names_first_bad_entry(capsys: pytest.CaptureFi
 
 
 def test_export_verifies_without_the_database_and_detects_edits(tmp_path: Path) -> None:
-    auditor = UserFactory()
-    CaseFactory(actor=UserFactory())
+    auditor = make_user()
+    make_case(actor=make_user())
     export = tmp_path / "audit.jsonl"
     call_command("audit", "export", "--output", str(export), "--as-user", auditor.username)
     assert verify_file(export).ok

@@ -45,8 +45,12 @@ def _free_port() -> int:
 
 def _evenhand(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "evenhand.cli", *args], env=env, cwd=REPO, check=True,
-        capture_output=True, timeout=600,
+        [sys.executable, "-m", "evenhand.cli", *args],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
 
 
@@ -72,7 +76,10 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "evenhand.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -47,7 +47,12 @@ def test_an_outsider_gets_not_found_and_the_chain_still_verifies(
     expect(page.locator("h1")).to_have_text("Not found")
     verify = subprocess.run(
         [sys.executable, "-m", "evenhand.cli", "audit", "verify"],
-        env=live_demo.env, cwd=REPO, capture_output=True, text=True, check=False, timeout=120,
+        env=live_demo.env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert verify.returncode == 0, verify.stderr
     assert verify.stdout.startswith("PASS")

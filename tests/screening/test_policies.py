@@ -20,7 +20,7 @@ from evenhand.screening.policies import (
     may,
     visible_cases,
 )
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import json_object, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,16 @@ EXPECTED_OFFICE_WIDE: dict[Role, set[CaseAction]] = {
 @pytest.fixture
 def world() -> tuple[User, Case, Case]:
     """A lead prosecutor and two cases: one with a team, one without."""
-    lead = UserFactory(role=Role.ASSISTANT_STATES_ATTORNEY)
-    return lead, CaseFactory(actor=lead), CaseFactory(actor=lead)
+    lead = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
+    return lead, make_case(actor=lead), make_case(actor=lead)
 
 
-@pytest.mark.parametrize(
-    ("role", "on_team"), list(itertools.product(Role, [False, True])), ids=str
-)
+@pytest.mark.parametrize(("role", "on_team"), list(itertools.product(Role, [False, True])), ids=str)
 def test_may_and_visible_cases_agree_for_every_role_and_action(
     world: tuple[User, Case, Case], role: Role, on_team: bool
 ) -> None:
     lead, team_case, other_case = world
-    user = UserFactory(role=role)
+    user = make_user(role=role)
     if on_team:
         case_assign(actor=lead, case_id=team_case.pk, user=user, role=AssignmentRole.MEMBER)
     for action in CaseAction:
@@ -67,14 +65,14 @@ def test_may_and_visible_cases_agree_for_every_role_and_action(
 def test_oversight_roles_read_but_never_change(world: tuple[User, Case, Case]) -> None:
     _, case, _ = world
     for role in (Role.INSPECTOR_GENERAL, Role.AUDITOR, Role.ETHICS_OFFICER):
-        user = UserFactory(role=role)
+        user = make_user(role=role)
         assert may(user, case, CaseAction.VIEW)
         assert not any(may(user, case, a) for a in (CaseAction.EDIT, CaseAction.CHARGE))
 
 
 def test_special_prosecutor_sees_only_the_cases_of_the_team(world: tuple[User, Case, Case]) -> None:
     lead, team_case, other_case = world
-    appointee = UserFactory(role=Role.SPECIAL_PROSECUTOR)
+    appointee = make_user(role=Role.SPECIAL_PROSECUTOR)
     assert not visible_cases(appointee).exists()
     case_assign(actor=lead, case_id=team_case.pk, user=appointee, role=AssignmentRole.LEAD)
     assert list(visible_cases(appointee)) == [team_case]
@@ -86,7 +84,7 @@ def test_special_prosecutor_sees_only_the_cases_of_the_team(world: tuple[User, C
 
 def test_inactive_user_sees_nothing(world: tuple[User, Case, Case]) -> None:
     _, case, _ = world
-    user = UserFactory(role=Role.STATES_ATTORNEY)
+    user = make_user(role=Role.STATES_ATTORNEY)
     user.is_active = False
     assert not visible_cases(user).exists()
     assert not may(user, case, CaseAction.VIEW)
@@ -96,7 +94,7 @@ def test_missing_and_forbidden_raise_the_same_error_and_both_are_logged(
     world: tuple[User, Case, Case],
 ) -> None:
     _, case, _ = world
-    outsider = UserFactory(role=Role.ADMINISTRATOR)
+    outsider = make_user(role=Role.ADMINISTRATOR)
     with pytest.raises(CaseNotFoundError) as forbidden:
         access_case(outsider, case.pk)
     with pytest.raises(CaseNotFoundError) as missing:
@@ -105,7 +103,7 @@ def test_missing_and_forbidden_raise_the_same_error_and_both_are_logged(
     refusals = AuditEntry.objects.filter(
         action=AuditAction.CASE_ACCESS_REFUSED, actor=outsider
     ).order_by("seq")
-    assert [(r.outcome, r.case_id, r.after["reason"]) for r in refusals] == [
+    assert [(r.outcome, r.case_id, json_object(r.after)["reason"]) for r in refusals] == [
         (AuditOutcome.REFUSED, case.pk, "not_permitted"),
         (AuditOutcome.REFUSED, None, "not_found"),
     ]
@@ -135,9 +133,9 @@ class TestPolicyAgreementForAnyTeamLayout(HypothesisTestCase):
         memberships=st.sets(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=8),
     )
     def test_agreement(self, roles: list[Role], memberships: set[tuple[int, int]]) -> None:
-        lead = UserFactory(role=Role.FIRST_ASSISTANT)
-        cases = [CaseFactory(actor=lead) for _ in range(3)]
-        users = [UserFactory(role=role) for role in roles]
+        lead = make_user(role=Role.FIRST_ASSISTANT)
+        cases = [make_case(actor=lead) for _ in range(3)]
+        users = [make_user(role=role) for role in roles]
         for user_index, case_index in memberships:
             if user_index < len(users):
                 case_assign(actor=lead, case_id=cases[case_index].pk, user=users[user_index])

@@ -14,7 +14,7 @@ from django.urls import reverse
 from evenhand.accounts.models import Role, User
 from evenhand.cases import services
 from evenhand.cases.models import Case, CaseStatus, ParticipantRole
-from tests.factories import CaseFactory, PersonFactory, UserFactory, add_participant
+from tests.factories import add_participant, make_case, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ FALSE_REPORT = "720-5/26-1(a)(4)"
 
 @pytest.fixture
 def asa() -> User:
-    return UserFactory(role=Role.ASSISTANT_STATES_ATTORNEY, username="praman")
+    return make_user(role=Role.ASSISTANT_STATES_ATTORNEY, username="praman")
 
 
 @pytest.fixture
@@ -37,24 +37,33 @@ def client_for(client: Client):  # type: ignore[no-untyped-def]
 
 def _vale_case(actor: User, *, participants: int = 1, counts: int = 16) -> Case:
     case = services.case_open(
-        actor=actor, title="People v. Jordan Vale", received_on=dt.date(2019, 1, 29),
+        actor=actor,
+        title="People v. Jordan Vale",
+        received_on=dt.date(2019, 1, 29),
         number="2019-CR-000417",
     )
     vale = services.participant_add(
         actor=actor,
         case_id=case.pk,
-        person=PersonFactory(actor=actor, first_name="Jordan", last_name="Vale", aliases=["J. Vale"]),
+        person=make_person(actor=actor, first_name="Jordan", last_name="Vale", aliases=["J. Vale"]),
         role=ParticipantRole.VICTIM,
     )
     services.participant_role_change(
-        actor=actor, case_id=case.pk, participant_id=vale.pk, role=ParticipantRole.DEFENDANT,
+        actor=actor,
+        case_id=case.pk,
+        participant_id=vale.pk,
+        role=ParticipantRole.DEFENDANT,
         reason="staged attack",
     )
     for _ in range(participants - 1):
         add_participant(case, actor=actor, role=ParticipantRole.WITNESS)
     services.charges_file(
-        actor=actor, case_id=case.pk, participant_id=vale.pk, statute_key=FALSE_REPORT,
-        counts=counts, filed_on=dt.date(2019, 3, 7),
+        actor=actor,
+        case_id=case.pk,
+        participant_id=vale.pk,
+        statute_key=FALSE_REPORT,
+        counts=counts,
+        filed_on=dt.date(2019, 3, 7),
     )
     return case
 
@@ -65,10 +74,12 @@ def test_pages_need_a_login(client: Client) -> None:
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("query", ["2019-CR-000417", "vale", "Jordan Vale", "J. Vale", "26-1(a)(4)"])
+@pytest.mark.parametrize(
+    "query", ["2019-CR-000417", "vale", "Jordan Vale", "J. Vale", "26-1(a)(4)"]
+)
 def test_search_by_number_name_alias_or_statute(client_for, asa: User, query: str) -> None:  # type: ignore[no-untyped-def]
     _vale_case(asa)
-    CaseFactory(actor=asa, title="People v. Someone Else")
+    make_case(actor=asa, title="People v. Someone Else")
     response = client_for(asa).get(reverse("case-list"), {"q": query})
     assert response.status_code == 200
     cases = list(response.context["page"].object_list)
@@ -78,7 +89,7 @@ def test_search_by_number_name_alias_or_statute(client_for, asa: User, query: st
 def test_filters_and_pagination(client_for, asa: User) -> None:  # type: ignore[no-untyped-def]
     _vale_case(asa)
     for n in range(30):
-        CaseFactory(actor=asa, title=f"Intake {n}")
+        make_case(actor=asa, title=f"Intake {n}")
     client = client_for(asa)
     charged = client.get(reverse("case-list"), {"status": CaseStatus.CHARGED})
     assert charged.context["page"].paginator.count == 1
@@ -93,7 +104,7 @@ def test_filters_and_pagination(client_for, asa: User) -> None:  # type: ignore[
 
 
 def test_bad_filter_values_fall_back_to_an_unfiltered_list(client_for, asa: User) -> None:  # type: ignore[no-untyped-def]
-    CaseFactory(actor=asa)
+    make_case(actor=asa)
     response = client_for(asa).get(reverse("case-list"), {"status": "bogus", "page": "x" * 50})
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -132,7 +143,7 @@ def test_audit_trail_page_lists_the_case_entries(client_for, asa: User) -> None:
 @pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.SPECIAL_PROSECUTOR])
 def test_forbidden_case_looks_exactly_like_a_missing_one(client_for, asa: User, role: Role) -> None:  # type: ignore[no-untyped-def]
     case = _vale_case(asa)
-    client = client_for(UserFactory(role=role))
+    client = client_for(make_user(role=role))
     for name in ("case-detail", "case-audit"):
         forbidden = client.get(reverse(name, args=[case.pk]))
         missing = client.get(reverse(name, args=[case.pk + 1000]))
@@ -160,18 +171,22 @@ def test_case_page_queries_do_not_grow_with_the_case(client_for, asa: User) -> N
     for _ in range(12):
         defendant = add_participant(big, actor=asa, aliases=["alias one", "alias two"])
         services.charges_file(
-            actor=asa, case_id=big.pk, participant_id=defendant.pk, statute_key=FALSE_REPORT,
-            counts=5, filed_on=dt.date(2019, 5, 2),
+            actor=asa,
+            case_id=big.pk,
+            participant_id=defendant.pk,
+            statute_key=FALSE_REPORT,
+            counts=5,
+            filed_on=dt.date(2019, 5, 2),
         )
     assert _queries(client, reverse("case-detail", args=[big.pk])) == small_count
 
 
 def test_case_list_queries_do_not_grow_with_the_data(client_for, asa: User) -> None:  # type: ignore[no-untyped-def]
     client = client_for(asa)
-    CaseFactory(actor=asa)
+    make_case(actor=asa)
     few = _queries(client, reverse("case-list"))
     for _ in range(40):
-        case = CaseFactory(actor=asa)
+        case = make_case(actor=asa)
         add_participant(case, actor=asa)
     assert _queries(client, reverse("case-list")) == few
     assert _queries(client, reverse("case-list") + "?q=a") == _queries(

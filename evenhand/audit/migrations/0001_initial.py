@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,89 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('auth.login_succeeded', 'Log-on succeeded'), ('auth.login_failed', 'Log-on failed'), ('auth.logout', 'Logged off'), ('auth.account_locked', 'Account locked after repeated failures'), ('auth.password_changed', 'Password changed'), ('account.created', 'Staff account created'), ('account.updated', 'Staff account changed'), ('account.api_token_created', 'API token created'), ('account.api_token_revoked', 'API token revoked'), ('case.opened', 'Case opened'), ('case.updated', 'Case changed'), ('case.viewed', 'Case content read'), ('case.access_refused', 'Case access refused'), ('case.assignment_added', 'Staff member added to case team'), ('case.assignment_ended', 'Staff member removed from case team'), ('case.event_recorded', 'Case event recorded'), ('person.created', 'Person recorded'), ('person.alias_added', 'Alias recorded'), ('person.relationship_added', 'Relationship recorded'), ('participant.added', 'Participant added to case'), ('participant.role_changed', 'Participant role changed'), ('contact.logged', 'Contact logged'), ('charge.filed', 'Charge filed'), ('charge.amended', 'Charge amended'), ('audit.exported', 'Audit log exported')], max_length=64)),
-                ('outcome', models.CharField(choices=[('success', 'Succeeded'), ('refused', 'Refused'), ('failed', 'Failed')], default='success', max_length=16)),
-                ('subject_type', models.CharField(max_length=64)),
-                ('subject_id', models.CharField(blank=True, max_length=64)),
-                ('case_id', models.BigIntegerField(blank=True, null=True)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True)),
+                ("occurred_at", models.DateTimeField()),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("auth.login_succeeded", "Log-on succeeded"),
+                            ("auth.login_failed", "Log-on failed"),
+                            ("auth.logout", "Logged off"),
+                            ("auth.account_locked", "Account locked after repeated failures"),
+                            ("auth.password_changed", "Password changed"),
+                            ("account.created", "Staff account created"),
+                            ("account.updated", "Staff account changed"),
+                            ("account.api_token_created", "API token created"),
+                            ("account.api_token_revoked", "API token revoked"),
+                            ("case.opened", "Case opened"),
+                            ("case.updated", "Case changed"),
+                            ("case.viewed", "Case content read"),
+                            ("case.access_refused", "Case access refused"),
+                            ("case.assignment_added", "Staff member added to case team"),
+                            ("case.assignment_ended", "Staff member removed from case team"),
+                            ("case.event_recorded", "Case event recorded"),
+                            ("person.created", "Person recorded"),
+                            ("person.alias_added", "Alias recorded"),
+                            ("person.relationship_added", "Relationship recorded"),
+                            ("participant.added", "Participant added to case"),
+                            ("participant.role_changed", "Participant role changed"),
+                            ("contact.logged", "Contact logged"),
+                            ("charge.filed", "Charge filed"),
+                            ("charge.amended", "Charge amended"),
+                            ("audit.exported", "Audit log exported"),
+                        ],
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("success", "Succeeded"),
+                            ("refused", "Refused"),
+                            ("failed", "Failed"),
+                        ],
+                        default="success",
+                        max_length=16,
+                    ),
+                ),
+                ("subject_type", models.CharField(max_length=64)),
+                ("subject_id", models.CharField(blank=True, max_length=64)),
+                ("case_id", models.BigIntegerField(blank=True, null=True)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['seq'],
-                'indexes': [models.Index(fields=['case_id', 'seq'], name='audit_case_seq'), models.Index(fields=['actor', 'seq'], name='audit_actor_seq'), models.Index(fields=['action', 'seq'], name='audit_action_seq')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["seq"],
+                "indexes": [
+                    models.Index(fields=["case_id", "seq"], name="audit_case_seq"),
+                    models.Index(fields=["actor", "seq"], name="audit_actor_seq"),
+                    models.Index(fields=["action", "seq"], name="audit_action_seq"),
+                ],
             },
         ),
     ]

@@ -32,10 +32,14 @@ DROP TRIGGER IF EXISTS audit_no_update_delete ON {TABLE};
 DROP FUNCTION IF EXISTS evenhand_audit_refuse();
 """
 SQLITE_CREATE = [
-    f"CREATE TRIGGER audit_no_update BEFORE UPDATE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: UPDATE refused'); END;",
-    f"CREATE TRIGGER audit_no_delete BEFORE DELETE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: DELETE refused'); END;",
+    (
+        f"CREATE TRIGGER audit_no_update BEFORE UPDATE ON {TABLE} "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: UPDATE refused'); END;"
+    ),
+    (
+        f"CREATE TRIGGER audit_no_delete BEFORE DELETE ON {TABLE} "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}: DELETE refused'); END;"
+    ),
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS audit_no_update;",

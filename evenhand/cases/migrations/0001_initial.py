@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,178 +15,511 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('intake', 'Intake (referral received)'), ('felony_review', 'Felony review'), ('charged', 'Charged'), ('disposed', 'Disposed'), ('closed', 'Closed')], default='intake', max_length=32)),
-                ('received_on', models.DateField()),
-                ('summary', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake (referral received)"),
+                            ("felony_review", "Felony review"),
+                            ("charged", "Charged"),
+                            ("disposed", "Disposed"),
+                            ("closed", "Closed"),
+                        ],
+                        default="intake",
+                        max_length=32,
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("summary", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
-                'indexes': [models.Index(fields=['-received_on', '-id'], name='case_recent')],
+                "ordering": ["-received_on", "-id"],
+                "indexes": [models.Index(fields=["-received_on", "-id"], name="case_recent")],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('victim', 'Victim'), ('complainant', 'Complainant'), ('suspect', 'Suspect'), ('defendant', 'Defendant'), ('witness', 'Witness'), ('relative', 'Relative of a participant'), ('defence_attorney', 'Defence attorney'), ('reporting_officer', 'Reporting officer')], max_length=32)),
-                ('added_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participants', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("victim", "Victim"),
+                            ("complainant", "Complainant"),
+                            ("suspect", "Suspect"),
+                            ("defendant", "Defendant"),
+                            ("witness", "Witness"),
+                            ("relative", "Relative of a participant"),
+                            ("defence_attorney", "Defence attorney"),
+                            ("reporting_officer", "Reporting officer"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("added_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participants",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ParticipantRoleChange',
+            name="ParticipantRoleChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_role', models.CharField(blank=True, choices=[('victim', 'Victim'), ('complainant', 'Complainant'), ('suspect', 'Suspect'), ('defendant', 'Defendant'), ('witness', 'Witness'), ('relative', 'Relative of a participant'), ('defence_attorney', 'Defence attorney'), ('reporting_officer', 'Reporting officer')], max_length=32)),
-                ('to_role', models.CharField(choices=[('victim', 'Victim'), ('complainant', 'Complainant'), ('suspect', 'Suspect'), ('defendant', 'Defendant'), ('witness', 'Witness'), ('relative', 'Relative of a participant'), ('defence_attorney', 'Defence attorney'), ('reporting_officer', 'Reporting officer')], max_length=32)),
-                ('changed_at', models.DateTimeField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_changes', to='cases.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("victim", "Victim"),
+                            ("complainant", "Complainant"),
+                            ("suspect", "Suspect"),
+                            ("defendant", "Defendant"),
+                            ("witness", "Witness"),
+                            ("relative", "Relative of a participant"),
+                            ("defence_attorney", "Defence attorney"),
+                            ("reporting_officer", "Reporting officer"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "to_role",
+                    models.CharField(
+                        choices=[
+                            ("victim", "Victim"),
+                            ("complainant", "Complainant"),
+                            ("suspect", "Suspect"),
+                            ("defendant", "Defendant"),
+                            ("witness", "Witness"),
+                            ("relative", "Relative of a participant"),
+                            ("defence_attorney", "Defence attorney"),
+                            ("reporting_officer", "Reporting officer"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_changes",
+                        to="cases.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
-                'indexes': [models.Index(django.db.models.functions.text.Lower('last_name'), django.db.models.functions.text.Lower('first_name'), name='person_name_ci')],
+                "ordering": ["last_name", "first_name"],
+                "indexes": [
+                    models.Index(
+                        django.db.models.functions.text.Lower("last_name"),
+                        django.db.models.functions.text.Lower("first_name"),
+                        name="person_name_ci",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='participant',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='cases.person'),
+            model_name="participant",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="participations",
+                to="cases.person",
+            ),
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('phone', 'Phone call'), ('text', 'Text message'), ('email', 'Email'), ('in_person', 'In person'), ('other', 'Other')], max_length=16)),
-                ('occurred_at', models.DateTimeField()),
-                ('summary', models.TextField()),
-                ('logged_at', models.DateTimeField()),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='cases.case')),
-                ('logged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='cases.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone call"),
+                            ("text", "Text message"),
+                            ("email", "Email"),
+                            ("in_person", "In person"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("summary", models.TextField()),
+                ("logged_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.CreateModel(
-            name='PersonAlias',
+            name="PersonAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aliases', to='cases.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="aliases",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('relative_of', 'is a relative of'), ('spouse_of', 'is the spouse or partner of'), ('associate_of', 'is an associate of'), ('represents', 'represents (attorney)'), ('employed_by', 'is employed by')], max_length=32)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('from_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relationships_out', to='cases.person')),
-                ('to_person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relationships_in', to='cases.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("relative_of", "is a relative of"),
+                            ("spouse_of", "is the spouse or partner of"),
+                            ("associate_of", "is an associate of"),
+                            ("represents", "represents (attorney)"),
+                            ("employed_by", "is employed by"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "from_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relationships_out",
+                        to="cases.person",
+                    ),
+                ),
+                (
+                    "to_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="relationships_in",
+                        to="cases.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead prosecutor'), ('member', 'Team member'), ('investigator', 'Investigator')], max_length=32)),
-                ('assigned_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead", "Lead prosecutor"),
+                            ("member", "Team member"),
+                            ("investigator", "Investigator"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'case'], name='assignment_user_case')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'user'), name='one_active_assignment_per_user_case')],
+                "indexes": [models.Index(fields=["user", "case"], name="assignment_user_case")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("case", "user"),
+                        name="one_active_assignment_per_user_case",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('report_received', 'Report received from police'), ('investigation', 'Investigation step'), ('arrest', 'Arrest'), ('release', 'Release from custody'), ('felony_review', 'Felony review'), ('charge_filed', 'Charge filed'), ('charge_amended', 'Charge amended'), ('hearing', 'Court hearing'), ('participant_added', 'Participant added'), ('role_changed', 'Participant role changed'), ('contact_logged', 'Contact logged'), ('note', 'Note')], max_length=32)),
-                ('occurred_at', models.DateTimeField()),
-                ('summary', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report_received", "Report received from police"),
+                            ("investigation", "Investigation step"),
+                            ("arrest", "Arrest"),
+                            ("release", "Release from custody"),
+                            ("felony_review", "Felony review"),
+                            ("charge_filed", "Charge filed"),
+                            ("charge_amended", "Charge amended"),
+                            ("hearing", "Court hearing"),
+                            ("participant_added", "Participant added"),
+                            ("role_changed", "Participant role changed"),
+                            ("contact_logged", "Contact logged"),
+                            ("note", "Note"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("summary", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
-                'indexes': [models.Index(fields=['case', 'occurred_at'], name='event_case_time')],
+                "ordering": ["occurred_at", "id"],
+                "indexes": [models.Index(fields=["case", "occurred_at"], name="event_case_time")],
             },
         ),
         migrations.CreateModel(
-            name='Charge',
+            name="Charge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statute_key', models.CharField(max_length=64)),
-                ('citation', models.CharField(max_length=100)),
-                ('offense_title', models.CharField(max_length=300)),
-                ('offense_class', models.CharField(max_length=4)),
-                ('count_number', models.PositiveIntegerField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('is_current', models.BooleanField(default=True)),
-                ('filed_on', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='charges', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='cases.charge')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='charges', to='cases.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("statute_key", models.CharField(max_length=64)),
+                ("citation", models.CharField(max_length=100)),
+                ("offense_title", models.CharField(max_length=300)),
+                ("offense_class", models.CharField(max_length=4)),
+                ("count_number", models.PositiveIntegerField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("is_current", models.BooleanField(default=True)),
+                ("filed_on", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="charges",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_version",
+                        to="cases.charge",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="charges",
+                        to="cases.participant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['participant_id', 'count_number', 'version'],
-                'indexes': [models.Index(fields=['statute_key'], name='charge_statute'), models.Index(fields=['case', 'is_current'], name='charge_case_current')],
-                'constraints': [models.UniqueConstraint(fields=('participant', 'count_number', 'version'), name='charge_version_unique'), models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('participant', 'count_number'), name='one_current_version_per_count'), models.CheckConstraint(condition=models.Q(('count_number__gte', 1)), name='count_positive')],
+                "ordering": ["participant_id", "count_number", "version"],
+                "indexes": [
+                    models.Index(fields=["statute_key"], name="charge_statute"),
+                    models.Index(fields=["case", "is_current"], name="charge_case_current"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("participant", "count_number", "version"),
+                        name="charge_version_unique",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("participant", "count_number"),
+                        name="one_current_version_per_count",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("count_number__gte", 1)), name="count_positive"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('case', 'person'), name='participant_once_per_case'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("case", "person"), name="participant_once_per_case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personalias',
-            constraint=models.UniqueConstraint(fields=('person', 'name'), name='alias_unique_per_person'),
+            model_name="personalias",
+            constraint=models.UniqueConstraint(
+                fields=("person", "name"), name="alias_unique_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('from_person', 'to_person', 'kind'), name='relationship_unique'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("from_person", "to_person", "kind"), name="relationship_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('from_person', models.F('to_person')), _negated=True), name='relationship_not_self'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_person", models.F("to_person")), _negated=True),
+                name="relationship_not_self",
+            ),
         ),
     ]

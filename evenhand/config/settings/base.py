@@ -85,7 +85,7 @@ TEMPLATES = [
 def database_from_env(default_sqlite_path: Path) -> dict[str, object]:
     """PostgreSQL when DATABASE_URL is set, otherwise SQLite in WAL mode at the given path."""
     if env.str("DATABASE_URL", default=""):
-        config = env.db_url("DATABASE_URL")
+        config: dict[str, object] = dict(env.db_url("DATABASE_URL"))
         config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
         return config

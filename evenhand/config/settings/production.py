@@ -9,7 +9,7 @@ from .base import env
 
 
 def _required(name: str) -> str:
-    value = env.str(name, default="")
+    value = str(env.str(name, default=""))
     if not value:
         msg = f"{name} must be set in the environment for production settings."
         raise ImproperlyConfigured(msg)
