@@ -12,7 +12,11 @@ SOURCE = Path(__file__).resolve().parents[1] / "evenhand"
 CASE_QUERY_ALLOWED = {
     SOURCE / "screening" / "policies.py",
     SOURCE / "cases" / "services.py",
+    # Conflict checks find which cases a change touches, inside the cases' write path.
+    SOURCE / "screening" / "conflicts.py",
+    SOURCE / "screening" / "services.py",
 }
+CASE_QUERY = re.compile(r"\bCase\.objects")
 WRITE_CALL = re.compile(r"\.(save|delete|update|bulk_create|bulk_update)\(|\.objects\.create\(")
 
 
@@ -24,7 +28,7 @@ def test_case_objects_only_in_policy_and_services() -> None:
     offenders = [
         str(path.relative_to(SOURCE))
         for path in _python_files()
-        if "Case.objects" in path.read_text() and path not in CASE_QUERY_ALLOWED
+        if CASE_QUERY.search(path.read_text()) and path not in CASE_QUERY_ALLOWED
     ]
     assert offenders == []
 

@@ -38,6 +38,28 @@ class AuditAction(models.TextChoices):
     CONTACT_LOGGED = "contact.logged", "Contact logged"
     CHARGE_FILED = "charge.filed", "Charge filed"
     CHARGE_AMENDED = "charge.amended", "Charge amended"
+    # Screens, conflicts and the head of office.
+    CONFLICT_FLAGGED = "conflict.flagged", "Potential conflict flagged"
+    CONFLICT_RESOLVED = "conflict.resolved", "Potential conflict resolved"
+    CONFLICT_CHECK_RUN = "conflict.check_run", "Conflict check run by hand"
+    SCREEN_RAISED = "screen.raised", "Screen raised"
+    SCREEN_LIFTED = "screen.lifted", "Screen lifted"
+    SCREEN_ACKNOWLEDGED = "screen.acknowledged", "Screen memo acknowledged"
+    SPECIAL_PROSECUTION_CHANGED = "case.special_prosecution", "Special-prosecution state changed"
+    PETITION_DRAFTED = "appointment.petition_drafted", "Special-prosecutor petition drafted"
+    PETITION_DOWNLOADED = "appointment.petition_downloaded", "Petition document downloaded"
+    ACTING_DELEGATION_REFUSED = "appointment.acting_refused", "In-office acting delegation refused"
+    COURT_ORDER_RECORDED = (
+        "appointment.order_recorded",
+        "Court order appointing a special prosecutor recorded",
+    )
+    # Case messages.
+    MESSAGE_DELIVERED = "message.delivered", "Message delivered"
+    MESSAGE_REFUSED = "message.refused", "Message refused (screen)"
+    MESSAGE_HELD = "message.held", "Message held as an attempted breach"
+    MESSAGE_REVIEWED = "message.reviewed", "Held message reviewed"
+    MESSAGE_READ = "message.read", "Message thread read"
+    MESSAGES_EXPORTED = "message.exported", "Messages exported"
     # The log itself.
     AUDIT_EXPORTED = "audit.exported", "Audit log exported"
 

@@ -91,12 +91,26 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class SpecialProsecution(models.TextChoices):
+    NONE = "none", "Handled by the office"
+    AWAITING_APPOINTMENT = (
+        "awaiting_appointment",
+        "Awaiting court appointment of a special prosecutor",
+    )
+    APPOINTED = "appointed", "Special prosecutor appointed by the court"
+
+
 class Case(models.Model):
     number = models.CharField(max_length=32, unique=True)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=32, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
     received_on = models.DateField()
     summary = models.TextField(blank=True)
+    # When the head of office cannot act, only a court-appointed special prosecutor may charge
+    # or dispose; the office keeps nothing but the record.
+    special_prosecution = models.CharField(
+        max_length=32, choices=SpecialProsecution.choices, default=SpecialProsecution.NONE
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 

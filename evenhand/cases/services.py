@@ -19,7 +19,9 @@ from evenhand.accounts.models import User
 from evenhand.audit.models import AuditAction
 from evenhand.audit.services import audit_record
 from evenhand.jurisdictions.ruleset import RulesetError, active_ruleset
-from evenhand.screening.policies import CaseAction, access_case, may_open_cases
+from evenhand.screening.conflicts import cases_touching, conflict_check_case
+from evenhand.screening.models import ConflictSource, ScreenKind
+from evenhand.screening.policies import CaseAction, access_case, may_open_cases, screens_on
 
 from .models import (
     AssignmentRole,
@@ -168,6 +170,13 @@ def case_assign(
     *, actor: User, case_id: int, user: User, role: AssignmentRole = AssignmentRole.MEMBER
 ) -> CaseAssignment:
     case = access_case(actor, case_id, CaseAction.EDIT, log_read=False)
+    breaches = [
+        kind for kind, named in screens_on(case, user) if (kind == ScreenKind.EXCLUSIONARY) == named
+    ]
+    if breaches:
+        raise ValidationError(
+            f"Adding {user} to the team of case {case.number} would breach a screen in force."
+        )
     with transaction.atomic():
         if CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists():
             raise ValidationError(f"{user} is already on the team of case {case.number}.")
@@ -253,6 +262,8 @@ def person_alias_add(*, actor: User, person: Person, name: str) -> PersonAlias:
         subject_id=person.pk,
         after={"alias": alias.name},
     )
+    for case in cases_touching(person):
+        conflict_check_case(actor=actor, case=case, source=ConflictSource.RELATIONSHIP)
     return alias
 
 
@@ -283,6 +294,8 @@ def relationship_add(
         subject_id=relationship.pk,
         after={"from": from_person.pk, "to": to_person.pk, "kind": kind, "note": note},
     )
+    for case in {*cases_touching(from_person), *cases_touching(to_person)}:
+        conflict_check_case(actor=actor, case=case, source=ConflictSource.RELATIONSHIP)
     return relationship
 
 
@@ -324,6 +337,7 @@ def participant_add(
             case_id=case.pk,
             after={"person": person.pk, "name": person.full_name, "role": role},
         )
+        conflict_check_case(actor=actor, case=case, source=ConflictSource.PARTICIPANT)
         return participant
 
 
@@ -381,6 +395,7 @@ def participant_role_change(
             before={"role": previous},
             after={"role": role, "reason": reason.strip()},
         )
+        conflict_check_case(actor=actor, case=case, source=ConflictSource.PARTICIPANT)
         return participant
 
 
@@ -432,6 +447,8 @@ def contact_log(
                 "summary": contact.summary,
             },
         )
+        for touched in {*([case] if case else []), *cases_touching(person)}:
+            conflict_check_case(actor=actor, case=touched, source=ConflictSource.CONTACT)
         return contact
 
 

@@ -1,10 +1,21 @@
 """The one place that decides who may do what on which case.
 
 Both questions, "may this user do X on this case" (`may`) and "which cases may this user do X
-on" (`visible_cases`), are answered by interpreting the same table of grants, and a test checks
-they agree for every role and scope. Every read of a case in views, the API, search, exports
-and reports goes through `access_case` or `visible_cases`. A case the user may not touch is
-reported exactly like a missing one (`CaseNotFoundError`, a 404), and the refusal is logged.
+on" (`visible_cases`), are answered by interpreting the same definitions: the table of grants,
+the screens in force, and the special-prosecution rule. A test checks that they agree for every
+role, team, screen and appointment. Every read of a case in views, the API, search, exports,
+messages and reports goes through `access_case` or `visible_cases`. A case the user may not
+touch is reported exactly like a missing one (`CaseNotFoundError`, a 404), and the refusal is
+logged. Nothing is cached: a screen raised or lifted applies to the very next request.
+
+The rules, in order:
+1. A grant gives a role some actions on every case of the office or on its team's cases.
+2. On a case awaiting or under a court-appointed special prosecutor, charging and disposing are
+   granted only by grants marked `acts_in_special_prosecution` (the appointee's team grant).
+3. An exclusionary screen in force takes the case away from the people it names, whatever
+   their grants.
+4. A need-to-know screen in force takes the case away from everyone it does not name, except
+   that oversight roles keep read-only access (their reads are logged like anyone's).
 """
 
 from __future__ import annotations
@@ -13,13 +24,15 @@ import enum
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditOutcome
 from evenhand.audit.services import audit_record
-from evenhand.cases.models import Case, CaseAssignment
+from evenhand.cases.models import Case, CaseAssignment, SpecialProsecution
+
+from .models import ScreenedCase, ScreenedPerson, ScreenKind, screens_in_force
 
 
 class CaseAction(enum.StrEnum):
@@ -39,9 +52,11 @@ class Grant:
     roles: frozenset[Role]
     actions: frozenset[CaseAction]
     scope: Scope
+    acts_in_special_prosecution: bool = False
 
 
 ALL_ACTIONS = frozenset(CaseAction)
+DECISIONS = frozenset({CaseAction.CHARGE, CaseAction.DISPOSE})
 PROSECUTORS = frozenset(
     {Role.STATES_ATTORNEY, Role.FIRST_ASSISTANT, Role.ASSISTANT_STATES_ATTORNEY}
 )
@@ -56,7 +71,12 @@ GRANTS: tuple[Grant, ...] = (
     # Oversight reads everything and changes nothing.
     Grant(OVERSIGHT, frozenset({CaseAction.VIEW}), Scope.OFFICE),
     # A court-appointed special prosecutor acts on the cases of the appointment and no other.
-    Grant(frozenset({Role.SPECIAL_PROSECUTOR}), ALL_ACTIONS, Scope.TEAM),
+    Grant(
+        frozenset({Role.SPECIAL_PROSECUTOR}),
+        ALL_ACTIONS,
+        Scope.TEAM,
+        acts_in_special_prosecution=True,
+    ),
     Grant(PROSECUTORS | {Role.INVESTIGATOR}, ALL_ACTIONS, Scope.TEAM),
 )
 
@@ -68,36 +88,92 @@ class CaseNotFoundError(Http404):
         super().__init__("Case not found.")
 
 
-def scopes_for(user: User, action: CaseAction) -> frozenset[Scope]:
+def grants_for(user: User, action: CaseAction) -> tuple[Grant, ...]:
     if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    return frozenset(
-        grant.scope for grant in GRANTS if user.role in grant.roles and action in grant.actions
-    )
+        return ()
+    return tuple(grant for grant in GRANTS if user.role in grant.roles and action in grant.actions)
+
+
+def scopes_for(user: User, action: CaseAction) -> frozenset[Scope]:
+    return frozenset(grant.scope for grant in grants_for(user, action))
+
+
+def _reads_through_need_to_know(user: User, action: CaseAction) -> bool:
+    return action == CaseAction.VIEW and user.role in OVERSIGHT
 
 
 def _active_team(user: User) -> QuerySet[CaseAssignment]:
     return CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
 
 
+def _screened_cases(kind: ScreenKind) -> QuerySet[ScreenedCase]:
+    return ScreenedCase.objects.filter(screens_in_force(prefix="screen__"), screen__kind=kind)
+
+
 def visible_cases(user: User, action: CaseAction = CaseAction.VIEW) -> QuerySet[Case]:
     """Every case on which `user` may perform `action`, as a lazy QuerySet."""
-    scopes = scopes_for(user, action)
-    if Scope.OFFICE in scopes:
-        return Case.objects.all()
-    if Scope.TEAM in scopes:
-        return Case.objects.filter(Exists(_active_team(user).filter(case=OuterRef("pk"))))
-    return Case.objects.none()
+    grants = grants_for(user, action)
+    if not grants:
+        return Case.objects.none()
+    allowed = Q(pk__in=[])
+    for grant in grants:
+        # Not Q(): an empty Q vanishes when combined with |, which would turn "every case"
+        # into "no case".
+        reach = (
+            Q(pk__isnull=False)
+            if grant.scope == Scope.OFFICE
+            else Q(Exists(_active_team(user).filter(case=OuterRef("pk"))))
+        )
+        if action in DECISIONS and not grant.acts_in_special_prosecution:
+            reach &= Q(special_prosecution=SpecialProsecution.NONE)
+        allowed |= reach
+    excluded = _screened_cases(ScreenKind.EXCLUSIONARY).filter(
+        case=OuterRef("pk"), screen__people__user=user
+    )
+    condition = allowed & ~Q(Exists(excluded))
+    if not _reads_through_need_to_know(user, action):
+        named = ScreenedPerson.objects.filter(screen=OuterRef("screen"), user=user)
+        walled = (
+            _screened_cases(ScreenKind.NEED_TO_KNOW)
+            .filter(case=OuterRef("pk"))
+            .filter(~Q(Exists(named)))
+        )
+        condition &= ~Q(Exists(walled))
+    return Case.objects.filter(condition)
 
 
 def may(user: User, case: Case, action: CaseAction) -> bool:
-    """Whether `user` may perform `action` on this one case (same grants as visible_cases)."""
-    scopes = scopes_for(user, action)
-    if Scope.OFFICE in scopes:
-        return True
-    if Scope.TEAM in scopes:
-        return _active_team(user).filter(case_id=case.pk).exists()
-    return False
+    """Whether `user` may perform `action` on this one case (the same rules as visible_cases)."""
+    grants = grants_for(user, action)
+    if action in DECISIONS and case.special_prosecution != SpecialProsecution.NONE:
+        grants = tuple(grant for grant in grants if grant.acts_in_special_prosecution)
+    if not grants:
+        return False
+    if all(grant.scope == Scope.TEAM for grant in grants) and not (
+        _active_team(user).filter(case_id=case.pk).exists()
+    ):
+        return False
+    for kind, named in screens_on(case, user):
+        if kind == ScreenKind.EXCLUSIONARY and named:
+            return False
+        if (
+            kind == ScreenKind.NEED_TO_KNOW
+            and not named
+            and not _reads_through_need_to_know(user, action)
+        ):
+            return False
+    return True
+
+
+def screens_on(case: Case, user: User) -> list[tuple[ScreenKind, bool]]:
+    """The screens in force on a case: their kind and whether they name `user`."""
+    rows = (
+        ScreenedCase.objects.filter(case=case)
+        .filter(screens_in_force(prefix="screen__"))
+        .annotate(named=Exists(ScreenedPerson.objects.filter(screen=OuterRef("screen"), user=user)))
+        .values_list("screen__kind", "named")
+    )
+    return [(ScreenKind(kind), bool(named)) for kind, named in rows]
 
 
 def may_open_cases(user: User) -> bool:

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "evenhand.accounts",
     "evenhand.cases",
     "evenhand.screening",
+    "evenhand.appointments",
+    "evenhand.comms",
     "evenhand.api",
     "evenhand.web",
     "evenhand.demo",

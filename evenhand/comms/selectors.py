@@ -1,0 +1,95 @@
+"""Reads of case messages, always through the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from evenhand.accounts.models import User
+from evenhand.screening.policies import OVERSIGHT, CaseAction, visible_cases
+
+from .models import Attachment, Message, MessageCase, MessageStatus
+
+READABLE_BY_RECIPIENTS = (MessageStatus.DELIVERED, MessageStatus.RELEASED)
+
+
+def messages_visible_to(user: User) -> QuerySet[Message]:
+    """Messages the user may read: their own, those delivered to them, or (oversight) all;
+    never one tagged to a case the policy hides from them."""
+    if not user.is_authenticated or not user.is_active:
+        return Message.objects.none()
+    if user.role in OVERSIGHT:
+        mine = Q(pk__isnull=False)
+    else:
+        received = Exists(Message.objects.filter(pk=OuterRef("pk"), recipients__user=user)) & Q(
+            status__in=READABLE_BY_RECIPIENTS
+        )
+        mine = Q(sender=user) | received
+    hidden_case = MessageCase.objects.filter(message=OuterRef("pk")).exclude(
+        case__in=visible_cases(user, CaseAction.VIEW)
+    )
+    return Message.objects.filter(mine).exclude(Exists(hidden_case))
+
+
+@dataclass(frozen=True)
+class MessageFilters:
+    query: str = ""
+    case_id: int | None = None
+    sender_id: int | None = None
+    status: MessageStatus | None = None
+    sent_from: dt.date | None = None
+    sent_to: dt.date | None = None
+
+
+def message_search(*, user: User, filters: MessageFilters) -> QuerySet[Message]:
+    messages = messages_visible_to(user)
+    for word in filters.query.split()[:8]:
+        messages = messages.filter(Q(body__icontains=word) | Q(thread__subject__icontains=word))
+    if filters.case_id is not None:
+        messages = messages.filter(
+            Exists(MessageCase.objects.filter(message=OuterRef("pk"), case_id=filters.case_id))
+        )
+    if filters.sender_id is not None:
+        messages = messages.filter(sender_id=filters.sender_id)
+    if filters.status is not None:
+        messages = messages.filter(status=filters.status)
+    if filters.sent_from is not None:
+        messages = messages.filter(sent_at__date__gte=filters.sent_from)
+    if filters.sent_to is not None:
+        messages = messages.filter(sent_at__date__lte=filters.sent_to)
+    return (
+        messages.select_related("sender", "thread", "breach")
+        .prefetch_related("recipients__user", "cases", "attachments")
+        .order_by("-sent_at", "-id")
+    )
+
+
+def inbox(*, user: User) -> QuerySet[Message]:
+    return message_search(user=user, filters=MessageFilters()).filter(recipients__user=user)
+
+
+def thread_messages(*, user: User, thread_id: int) -> list[Message]:
+    return list(
+        messages_visible_to(user)
+        .filter(thread_id=thread_id)
+        .select_related("sender", "breach")
+        .prefetch_related("recipients__user", "cases", "attachments")
+        .order_by("sent_at", "id")
+    )
+
+
+def attachment_for(*, user: User, attachment_id: int) -> Attachment | None:
+    return (
+        Attachment.objects.filter(pk=attachment_id, message__in=messages_visible_to(user))
+        .select_related("message")
+        .first()
+    )
+
+
+def held_messages(*, user: User) -> QuerySet[Message]:
+    """For oversight: every held message and its breach report."""
+    if user.role not in OVERSIGHT:
+        return Message.objects.none()
+    return message_search(user=user, filters=MessageFilters(status=MessageStatus.HELD))
