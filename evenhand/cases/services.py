@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from evenhand.accounts.models import User
@@ -21,7 +22,13 @@ from evenhand.audit.services import audit_record
 from evenhand.jurisdictions.ruleset import RulesetError, active_ruleset
 from evenhand.screening.conflicts import cases_touching, conflict_check_case
 from evenhand.screening.models import ConflictSource, ScreenKind
-from evenhand.screening.policies import CaseAction, access_case, may_open_cases, screens_on
+from evenhand.screening.policies import (
+    CaseAction,
+    access_case,
+    may_open_cases,
+    may_record_people,
+    screens_on,
+)
 
 from .models import (
     AssignmentRole,
@@ -71,15 +78,15 @@ def _next_case_number(received_on: dt.date) -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CASE_NUMBER_LOCK_KEY])
     prefix = f"{received_on.year}-CR-"
-    # Case.objects is used here, inside the cases app's own write path, to allocate a number;
-    # no case content is read.
+    # Only numbers of the automatic form count, longest first so that 1000000 follows 999999
+    # and a hand-entered number with another tail cannot reset the serial.
     last = (
-        Case.objects.filter(number__startswith=prefix)
-        .order_by("-number")
+        Case.objects.filter(number__regex=rf"^{prefix}[0-9]+$")
+        .order_by(Length("number").desc(), "-number")
         .values_list("number", flat=True)
         .first()
     )
-    serial = int(last.removeprefix(prefix)) + 1 if last and last[len(prefix) :].isdigit() else 1
+    serial = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{serial:06d}"
 
 
@@ -224,7 +231,7 @@ def person_create(
     date_of_birth: dt.date | None = None,
     aliases: Iterable[str] = (),
 ) -> Person:
-    if not may_open_cases(actor):
+    if not may_record_people(actor):
         raise PermissionDenied("Your role may not record people.")
     now = timezone.now()
     person = Person(
@@ -250,9 +257,11 @@ def person_create(
 
 @transaction.atomic
 def person_alias_add(*, actor: User, person: Person, name: str) -> PersonAlias:
-    if not may_open_cases(actor):
+    if not may_record_people(actor):
         raise PermissionDenied("Your role may not record people.")
     alias = PersonAlias(person=person, name=name.strip(), created_at=timezone.now())
+    # Locked so that two concurrent additions of the same alias cannot both pass validation.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
     alias.full_clean()
     alias.save(force_insert=True)
     audit_record(
@@ -276,7 +285,7 @@ def relationship_add(
     kind: RelationshipKind,
     note: str = "",
 ) -> Relationship:
-    if not may_open_cases(actor):
+    if not may_record_people(actor):
         raise PermissionDenied("Your role may not record relationships.")
     relationship = Relationship(
         from_person=from_person,
@@ -309,6 +318,8 @@ def participant_add(
 ) -> Participant:
     case = access_case(actor, case_id, CaseAction.EDIT, log_read=False)
     with transaction.atomic():
+        # Lock the case row so two concurrent additions of the same person queue up.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         if Participant.objects.filter(case=case, person=person).exists():
             raise ValidationError(f"{person} is already a participant in case {case.number}.")
         now = timezone.now()
@@ -503,8 +514,10 @@ def charges_file(
         raise ValidationError({"counts": f"Counts must be between 1 and {MAX_COUNTS_PER_FILING}."})
     citation, title, offense_class = _statute_or_error(statute_key)
     with transaction.atomic():
+        # Locked so that concurrent filings number their counts one after the other.
         participant = (
-            Participant.objects.select_related("person")
+            Participant.objects.select_for_update()
+            .select_related("person")
             .filter(case=case, pk=participant_id)
             .first()
         )
@@ -601,7 +614,8 @@ def charge_amend(
             version=old.version + 1,
             is_current=True,
             previous=old,
-            filed_on=timezone.localdate(),
+            # The count was filed when it was first filed; created_at says when it was amended.
+            filed_on=old.filed_on,
             created_at=now,
             created_by=actor,
         )

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -94,6 +96,14 @@ def grants_for(user: User, action: CaseAction) -> tuple[Grant, ...]:
     return tuple(grant for grant in GRANTS if user.role in grant.roles and action in grant.actions)
 
 
+class CaseActionDeniedError(PermissionDenied):
+    """The user may read the case but not do this to it (role, or awaiting appointment)."""
+
+    def __init__(self, action: CaseAction) -> None:
+        self.action = action
+        super().__init__(f"You may read this case but not {action} it.")
+
+
 def scopes_for(user: User, action: CaseAction) -> frozenset[Scope]:
     return frozenset(grant.scope for grant in grants_for(user, action))
 
@@ -102,8 +112,12 @@ def _reads_through_need_to_know(user: User, action: CaseAction) -> bool:
     return action == CaseAction.VIEW and user.role in OVERSIGHT
 
 
-def _active_team(user: User) -> QuerySet[CaseAssignment]:
-    return CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
+def _active_team(user: User, at: datetime | None = None) -> QuerySet[CaseAssignment]:
+    if at is None:
+        return CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
+    return CaseAssignment.objects.filter(user=user, assigned_at__lte=at).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=at)
+    )
 
 
 def _screened_cases(kind: ScreenKind) -> QuerySet[ScreenedCase]:
@@ -142,18 +156,22 @@ def visible_cases(user: User, action: CaseAction = CaseAction.VIEW) -> QuerySet[
     return Case.objects.filter(condition)
 
 
-def may(user: User, case: Case, action: CaseAction) -> bool:
-    """Whether `user` may perform `action` on this one case (the same rules as visible_cases)."""
+def may(user: User, case: Case, action: CaseAction, *, at: datetime | None = None) -> bool:
+    """Whether `user` may perform `action` on this one case (the same rules as visible_cases).
+
+    With `at`, the answer for that moment: team membership and screens as they stood then
+    (roles and the special-prosecution state as they are now).
+    """
     grants = grants_for(user, action)
     if action in DECISIONS and case.special_prosecution != SpecialProsecution.NONE:
         grants = tuple(grant for grant in grants if grant.acts_in_special_prosecution)
     if not grants:
         return False
     if all(grant.scope == Scope.TEAM for grant in grants) and not (
-        _active_team(user).filter(case_id=case.pk).exists()
+        _active_team(user, at).filter(case_id=case.pk).exists()
     ):
         return False
-    for kind, named in screens_on(case, user):
+    for kind, named in screens_on(case, user, at=at):
         if kind == ScreenKind.EXCLUSIONARY and named:
             return False
         if (
@@ -165,11 +183,13 @@ def may(user: User, case: Case, action: CaseAction) -> bool:
     return True
 
 
-def screens_on(case: Case, user: User) -> list[tuple[ScreenKind, bool]]:
-    """The screens in force on a case: their kind and whether they name `user`."""
+def screens_on(
+    case: Case, user: User, *, at: datetime | None = None
+) -> list[tuple[ScreenKind, bool]]:
+    """The screens in force on a case (now, or at a moment): kind, and whether they name `user`."""
     rows = (
         ScreenedCase.objects.filter(case=case)
-        .filter(screens_in_force(prefix="screen__"))
+        .filter(screens_in_force(at, prefix="screen__"))
         .annotate(named=Exists(ScreenedPerson.objects.filter(screen=OuterRef("screen"), user=user)))
         .values_list("screen__kind", "named")
     )
@@ -180,10 +200,18 @@ def may_open_cases(user: User) -> bool:
     return Scope.OFFICE in scopes_for(user, CaseAction.EDIT)
 
 
+def may_record_people(user: User) -> bool:
+    """People are not case content; anyone who may edit some case may record them."""
+    return bool(scopes_for(user, CaseAction.EDIT))
+
+
 def access_case(
     user: User, case_id: object, action: CaseAction = CaseAction.VIEW, *, log_read: bool = True
 ) -> Case:
-    """Fetch a case the user may act on, or raise `CaseNotFoundError` and log the refusal.
+    """Fetch a case the user may act on, or raise and log the refusal.
+
+    `CaseNotFoundError` (404) when the user may not read the case or it does not exist;
+    `CaseActionDeniedError` (403) when the user may read it but not perform `action`.
 
     A successful VIEW is logged as a read of case content unless `log_read` is False (used by
     write services, whose own audit entry already records the access).
@@ -193,9 +221,14 @@ def access_case(
     except ValueError:
         pk = None
     case = visible_cases(user, action).filter(pk=pk).first() if pk is not None else None
+    seen = False
     with transaction.atomic():
         if case is None:
             exists = pk is not None and Case.objects.filter(pk=pk).exists()
+            # Someone who may read the case learns nothing new from being told that the action
+            # itself is not theirs; everyone else gets the same answer as for a missing case.
+            seen = action != CaseAction.VIEW and visible_cases(user).filter(pk=pk).exists()
+            reason = "action_not_permitted" if seen else "not_permitted" if exists else "not_found"
             audit_record(
                 actor=user if user.is_authenticated else None,
                 action=AuditAction.CASE_ACCESS_REFUSED,
@@ -203,7 +236,7 @@ def access_case(
                 subject_type="case",
                 subject_id=str(case_id)[:64],
                 case_id=pk if exists else None,
-                after={"action": action, "reason": "not_permitted" if exists else "not_found"},
+                after={"action": action, "reason": reason},
             )
         elif log_read and action == CaseAction.VIEW:
             audit_record(
@@ -213,6 +246,8 @@ def access_case(
                 subject_id=case.pk,
                 case_id=case.pk,
             )
+    if case is None and seen:
+        raise CaseActionDeniedError(action)
     if case is None:
         raise CaseNotFoundError
     return case

@@ -22,7 +22,7 @@ from evenhand.cases.models import (
     ParticipantRole,
     RelationshipKind,
 )
-from evenhand.screening.policies import CaseNotFoundError
+from evenhand.screening.policies import CaseActionDeniedError
 from tests.factories import add_participant, json_object, make_case, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +77,9 @@ def test_case_update_records_before_and_after(asa: User, case: Case) -> None:
     )
 
 
-def test_read_only_roles_are_refused_writes_as_not_found(case: Case) -> None:
+def test_read_only_roles_are_told_the_write_is_not_theirs(case: Case) -> None:
     ig = make_user(role=Role.INSPECTOR_GENERAL)
-    with pytest.raises(CaseNotFoundError):
+    with pytest.raises(CaseActionDeniedError):
         services.case_update(actor=ig, case_id=case.pk, title="changed")
     case.refresh_from_db()
     assert case.title != "changed"
@@ -212,7 +212,7 @@ def test_only_defendants_are_charged(asa: User, case: Case) -> None:
 def test_investigators_cannot_charge(case: Case) -> None:
     investigator = make_user(role=Role.INVESTIGATOR)
     defendant = add_participant(case, actor=investigator)
-    with pytest.raises(CaseNotFoundError):
+    with pytest.raises(CaseActionDeniedError):
         services.charges_file(
             actor=investigator,
             case_id=case.pk,

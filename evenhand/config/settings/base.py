@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Serves the API docs' Swagger UI from static files, which the CSP allows (no CDN).
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
