@@ -227,7 +227,12 @@ def access_case(
             exists = pk is not None and Case.objects.filter(pk=pk).exists()
             # Someone who may read the case learns nothing new from being told that the action
             # itself is not theirs; everyone else gets the same answer as for a missing case.
-            seen = action != CaseAction.VIEW and visible_cases(user).filter(pk=pk).exists()
+            seen = (
+                exists
+                and pk is not None
+                and action != CaseAction.VIEW
+                and visible_cases(user).filter(pk=pk).exists()
+            )
             reason = "action_not_permitted" if seen else "not_permitted" if exists else "not_found"
             audit_record(
                 actor=user if user.is_authenticated else None,

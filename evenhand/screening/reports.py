@@ -45,8 +45,8 @@ def access_report(
     entries = AuditEntry.objects.filter(
         case_id=case.pk, occurred_at__gte=start, occurred_at__lte=end
     )
-    counts = {
-        row["actor_id"]: row
+    counts: dict[int | None, tuple[int, int]] = {
+        row["actor_id"]: (row["reads"], row["refusals"])
         for row in entries.values("actor_id").annotate(
             reads=Count("pk", filter=Q(action=AuditAction.CASE_VIEWED)),
             refusals=Count("pk", filter=Q(action=AuditAction.CASE_ACCESS_REFUSED)),
@@ -55,16 +55,9 @@ def access_report(
     rows: list[AccessRow] = []
     for user in User.objects.filter(date_joined__lte=end).order_by("last_name", "username"):
         could = any(may(user, case, CaseAction.VIEW, at=moment) for moment in moments)
-        tally: dict[str, object] = counts.get(user.pk, {})
-        if could or tally:
-            rows.append(
-                AccessRow(
-                    user=user,
-                    could_open=could,
-                    reads=int(str(tally.get("reads", 0))),
-                    refusals=int(str(tally.get("refusals", 0))),
-                )
-            )
+        reads, refusals = counts.get(user.pk, (0, 0))
+        if could or reads or refusals:
+            rows.append(AccessRow(user=user, could_open=could, reads=reads, refusals=refusals))
     return rows
 
 
