@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import accounts, cases, reference
+from . import accounts, appointments, cases, messages, oversight, reference, screening
 from .auth import ApiTokenAuth, BrowserSessionAuth
 from .errors import install_exception_handlers
 
@@ -27,3 +27,7 @@ install_exception_handlers(api)
 api.add_router("/cases", cases.router)
 api.add_router("/", reference.router)
 api.add_router("/", accounts.router)
+api.add_router("/", screening.router)
+api.add_router("/", appointments.router)
+api.add_router("/messages", messages.router)
+api.add_router("/oversight", oversight.router)

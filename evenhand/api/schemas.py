@@ -28,6 +28,7 @@ from evenhand.cases.models import (
     ParticipantRole,
     ParticipantRoleChange,
     Person,
+    SpecialProsecution,
 )
 from evenhand.cases.selectors import MAX_QUERY_LENGTH, CaseDetail
 from evenhand.cases.services import MAX_COUNTS_PER_FILING
@@ -100,6 +101,10 @@ class CaseOut(Schema):
     title: str
     status: CaseStatus
     status_label: str
+    special_prosecution: SpecialProsecution = Field(
+        description="Whether a court-appointed special prosecutor handles the case."
+    )
+    special_prosecution_label: str
     received_on: dt.date
     summary: str
     created_at: dt.datetime
@@ -113,6 +118,8 @@ def case_out(case: Case) -> CaseOut:
         title=case.title,
         status=CaseStatus(case.status),
         status_label=case.get_status_display(),
+        special_prosecution=SpecialProsecution(case.special_prosecution),
+        special_prosecution_label=case.get_special_prosecution_display(),
         received_on=case.received_on,
         summary=case.summary,
         created_at=case.created_at,
@@ -126,6 +133,8 @@ class CaseListItemOut(Schema):
     title: str
     status: CaseStatus
     status_label: str
+    special_prosecution: SpecialProsecution
+    special_prosecution_label: str
     received_on: dt.date
     updated_at: dt.datetime
     participant_count: int
@@ -138,6 +147,8 @@ def case_list_item(case: Case) -> CaseListItemOut:
         title=case.title,
         status=CaseStatus(case.status),
         status_label=case.get_status_display(),
+        special_prosecution=SpecialProsecution(case.special_prosecution),
+        special_prosecution_label=case.get_special_prosecution_display(),
         received_on=case.received_on,
         updated_at=case.updated_at,
         # Annotated by cases.selectors.case_list.

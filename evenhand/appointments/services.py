@@ -24,7 +24,7 @@ from evenhand.audit.services import audit_record
 from evenhand.cases.models import AssignmentRole, Case, CaseAssignment, SpecialProsecution
 from evenhand.cases.services import case_assign
 from evenhand.jurisdictions.ruleset import active_ruleset
-from evenhand.screening.policies import CaseAction, access_case
+from evenhand.screening.policies import CaseAction, CaseNotFoundError, access_case
 
 from .models import AppointeeSource, CourtOrder, Petition, PetitionGround, PetitionStatus
 
@@ -105,6 +105,26 @@ def petition_draft(*, actor: User, case_id: int, ground: PetitionGround, facts: 
         if case.petitions.filter(status=PetitionStatus.DRAFTED).exists():
             raise ValidationError("A petition for this case is already awaiting the court.")
         return _draft(actor=actor, case=case, ground=ground, facts=facts)
+
+
+def petition_document(*, actor: User, petition_id: int) -> tuple[Petition, str]:
+    """The petition as a filing document; every download is logged."""
+    from .documents import petition_text  # noqa: PLC0415  (documents imports the models only)
+
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None:
+        # The same answer as for a petition in a case the user may not see.
+        raise CaseNotFoundError
+    case = access_case(actor, petition.case_id, CaseAction.VIEW, log_read=False)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.PETITION_DOWNLOADED,
+            subject_type="petition",
+            subject_id=petition.pk,
+            case_id=case.pk,
+        )
+    return petition, petition_text(petition)
 
 
 def refuse_acting_delegation(*, actor: User, case: Case, delegate: User) -> str:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from evenhand.accounts.models import User
-from evenhand.audit.models import AuditEntry
+from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.audit.selectors import audit_entries_for_case
-from evenhand.screening.policies import CaseAction, access_case, visible_cases
+from evenhand.screening.policies import OVERSIGHT, CaseAction, access_case, visible_cases
 
 from .models import (
     Case,
@@ -19,7 +19,9 @@ from .models import (
     Charge,
     Participant,
     ParticipantRoleChange,
+    Person,
     PersonAlias,
+    Relationship,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -140,6 +142,40 @@ def case_detail(*, user: User, case_id: object) -> CaseDetail:
     )
 
 
+# Entries about people rather than the case: who was refused, whose message was held, whose
+# conflict was flagged. The oversight roles see them; the case team does not.
+OVERSIGHT_ONLY_ACTIONS = (
+    AuditAction.CASE_ACCESS_REFUSED,
+    AuditAction.MESSAGE_HELD,
+    AuditAction.MESSAGE_REFUSED,
+    AuditAction.CONFLICT_FLAGGED,
+    AuditAction.CONFLICT_RESOLVED,
+)
+
+
 def case_audit_trail(*, user: User, case_id: object) -> tuple[Case, QuerySet[AuditEntry]]:
     case = access_case(user, case_id, CaseAction.VIEW)
-    return case, audit_entries_for_case(case_id=case.pk).select_related("actor")
+    entries = audit_entries_for_case(case_id=case.pk).select_related("actor")
+    if user.role not in OVERSIGHT:
+        entries = entries.exclude(action__in=OVERSIGHT_ONLY_ACTIONS)
+    return case, entries
+
+
+def case_people(*, case: Case) -> list[Person]:
+    """The case's participants and everyone closely related to them: whom a contact can be
+    logged with. The caller has passed `access_case` for the case."""
+    participant_ids = set(Participant.objects.filter(case=case).values_list("person_id", flat=True))
+    related = Relationship.objects.filter(
+        Q(from_person_id__in=participant_ids) | Q(to_person_id__in=participant_ids)
+    ).values_list("from_person_id", "to_person_id")
+    ids = participant_ids | {pid for pair in related for pid in pair}
+    return list(Person.objects.filter(pk__in=ids).order_by("last_name", "first_name"))
+
+
+def case_ids_for_numbers(*, user: User, numbers: list[str]) -> tuple[list[int], list[str]]:
+    """Resolve case numbers the user may see; return (ids, numbers not found)."""
+    wanted = [n.strip() for n in numbers if n.strip()]
+    found = dict(
+        visible_cases(user, CaseAction.VIEW).filter(number__in=wanted).values_list("number", "pk")
+    )
+    return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]

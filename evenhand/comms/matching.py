@@ -13,13 +13,19 @@ from dataclasses import dataclass, field
 from evenhand.screening.names import normalize
 
 
+def _words(text: str) -> list[str]:
+    """Normalised words; hyphens and apostrophes split words, so that 2019-CR-000417,
+    2019 CR 000417 and 2019/CR/000417 all read the same."""
+    return normalize(text).replace("-", " ").replace("'", " ").split()
+
+
 @dataclass
 class TermIndex:
     terms: dict[str, str] = field(default_factory=dict)  # normalised -> as configured
     longest: int = 0
 
     def add(self, term: str) -> None:
-        key = normalize(term)
+        key = " ".join(_words(term))
         if not key:
             return
         self.terms.setdefault(key, term)
@@ -33,7 +39,7 @@ class TermIndex:
         """The configured terms that occur in the text, in order of first appearance."""
         if not self.terms:
             return []
-        words = normalize(text).split()
+        words = _words(text)
         found: dict[str, None] = {}
         for start in range(len(words)):
             for size in range(1, min(self.longest, len(words) - start) + 1):

@@ -83,9 +83,19 @@ def _validate(
 
 def _attachment_text(item: NewAttachment) -> str:
     """What of an attachment the screen reads: its name, and its text when it is text."""
-    if item.content_type.startswith("text/"):
-        return f"{item.filename}\n{item.content[:MAX_BODY].decode('utf-8', errors='replace')}"
-    return item.filename
+    media_type, _, params = item.content_type.partition(";")
+    if not media_type.strip().lower().startswith("text/"):
+        return item.filename
+    charset = "utf-8"
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    try:
+        text = item.content[:MAX_BODY].decode(charset, errors="replace")
+    except LookupError:  # an unknown charset name: read it as UTF-8 rather than not at all
+        text = item.content[:MAX_BODY].decode("utf-8", errors="replace")
+    return f"{item.filename}\n{text}"
 
 
 def message_send(

@@ -8,4 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("evenhand.accounts.urls")),
     path("", include("evenhand.web.urls")),
+    path("", include("evenhand.screening.urls")),
+    path("", include("evenhand.appointments.urls")),
+    path("", include("evenhand.comms.urls")),
 ]

@@ -76,13 +76,33 @@ NICKNAME_GROUPS: tuple[frozenset[str], ...] = tuple(
     )
 )
 
-_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# Letters of any script, digits; inner hyphens and apostrophes keep a word together.
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+# Letters that carry a stroke rather than a combining accent, so NFKD leaves them alone, and
+# typographic apostrophes and hyphens that people type for the plain ones.
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ŧ": "t",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+    }
+)
 
 
 def normalize(text: str) -> str:
-    """Lower-case, accents removed, punctuation folded to single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    """Case-folded, accents removed, punctuation folded to single spaces; any script."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_WORD.findall(plain))
 
 

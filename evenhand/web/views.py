@@ -10,10 +10,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from evenhand.accounts.models import User
+from evenhand.appointments.selectors import petitions_on_case
+from evenhand.cases.forms import ContactForm, RoleChangeForm, TeamAddForm
 from evenhand.cases.models import Case
-from evenhand.cases.selectors import CaseFilters, case_audit_trail, case_detail, case_list
+from evenhand.cases.selectors import (
+    CaseFilters,
+    case_audit_trail,
+    case_detail,
+    case_list,
+    case_people,
+)
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, may
+from evenhand.screening.selectors import flags_on_case, screens_on_case
 
 from .forms import CaseSearchForm
 
@@ -66,13 +75,22 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
     detail = case_detail(user=user, case_id=case_id)
+    case = detail.case
     current = [charge for charge in detail.charges if charge.is_current]
+    can_edit = may(user, case, CaseAction.EDIT)
     context = {
         "detail": detail,
-        "case": detail.case,
+        "case": case,
         "current_charges": current,
         "superseded_charges": [charge for charge in detail.charges if not charge.is_current],
-        "can_edit": may(user, detail.case, CaseAction.EDIT),
+        "can_edit": can_edit,
+        "can_charge": may(user, case, CaseAction.CHARGE),
+        "flags": flags_on_case(user=user, case=case),
+        "screens": screens_on_case(user=user, case=case),
+        "petitions": petitions_on_case(case=case),
+        "contact_form": ContactForm(people=case_people(case=case)) if can_edit else None,
+        "role_form": RoleChangeForm(case=case) if can_edit else None,
+        "team_form": TeamAddForm() if can_edit else None,
     }
     return render(request, "cases/detail.html", context)
 
