@@ -54,7 +54,9 @@ def _evenhand(env: dict[str, str], *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
+# One demo office per test module: a module's story changes the data (a recusal, an
+# appointment), and the next module starts from the demo as loaded.
+@pytest.fixture(scope="module")
 def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
     data_dir = tmp_path_factory.mktemp("demo-data")
     env = {
@@ -122,6 +124,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def sign_in(page: Page, demo: LiveDemo, username: str) -> None:
+    page.context.clear_cookies()
     page.goto(f"{demo.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", demo.password)
