@@ -141,18 +141,14 @@ def visible_cases(user: User, action: CaseAction = CaseAction.VIEW) -> QuerySet[
         if action in DECISIONS and not grant.acts_in_special_prosecution:
             reach &= Q(special_prosecution=SpecialProsecution.NONE)
         allowed |= reach
-    excluded = _screened_cases(ScreenKind.EXCLUSIONARY).filter(
-        case=OuterRef("pk"), screen__people__user=user
-    )
-    condition = allowed & ~Q(Exists(excluded))
+    # Uncorrelated sub-queries: the walled-off cases are a small set computed once per query,
+    # not a lookup per case row, so a screened user's list costs about what anyone's does.
+    excluded = _screened_cases(ScreenKind.EXCLUSIONARY).filter(screen__people__user=user)
+    condition = allowed & ~Q(pk__in=excluded.values("case_id"))
     if not _reads_through_need_to_know(user, action):
         named = ScreenedPerson.objects.filter(screen=OuterRef("screen"), user=user)
-        walled = (
-            _screened_cases(ScreenKind.NEED_TO_KNOW)
-            .filter(case=OuterRef("pk"))
-            .filter(~Q(Exists(named)))
-        )
-        condition &= ~Q(Exists(walled))
+        walled = _screened_cases(ScreenKind.NEED_TO_KNOW).filter(~Q(Exists(named)))
+        condition &= ~Q(pk__in=walled.values("case_id"))
     return Case.objects.filter(condition)
 
 
