@@ -87,3 +87,32 @@ def json_object(value: object) -> dict[str, Any]:
     """An audit entry's before/after, asserted to be a JSON object."""
     assert isinstance(value, dict), value
     return value
+
+
+def appoint(case: Case, appointee: User) -> None:
+    """Put an external special prosecutor on a case the only way the system allows: a
+    petition to the court and the court's order, recorded by the First Assistant."""
+    # Imported here: the appointments app is not needed by most tests using these factories.
+    from django.utils import timezone  # noqa: PLC0415
+
+    from evenhand.appointments.models import AppointeeSource, PetitionGround  # noqa: PLC0415
+    from evenhand.appointments.services import court_order_record, petition_draft  # noqa: PLC0415
+
+    first_assistant = make_user(role=Role.FIRST_ASSISTANT)
+    petition = petition_draft(
+        actor=first_assistant,
+        case_id=case.pk,
+        ground=PetitionGround.UNABLE,
+        facts="The State's Attorney is unable to act in this case.",
+    )
+    court_order_record(
+        actor=first_assistant,
+        petition_id=petition.pk,
+        judge="Rosa Castellanos",
+        order_date=timezone.localdate(),
+        appointee_username=appointee.username,
+        appointee_first_name="",
+        appointee_last_name="",
+        appointee_source=AppointeeSource.PRIVATE_COUNSEL,
+    )
+    case.refresh_from_db()

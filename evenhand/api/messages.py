@@ -12,14 +12,14 @@ import csv
 import io
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from evenhand.accounts.models import User
 from evenhand.comms import selectors, services
-from evenhand.comms.models import Attachment, Message
+from evenhand.comms.models import Message
 
 from .auth import current_user
 from .errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
@@ -83,22 +83,11 @@ EXPORT_FORMATS = {
 }
 
 
-def _without_attachment_bytes(messages: QuerySet[Message]) -> QuerySet[Message]:
-    # The selectors prefetch attachments whole; a page of messages needs only their metadata,
-    # not up to 10 MB of content each.
-    return messages.prefetch_related(None).prefetch_related(
-        "recipients__user",
-        "cases",
-        Prefetch("attachments", queryset=Attachment.objects.defer("content").order_by("pk")),
-    )
-
-
 def _search(user: User, filters: MessageFilterQuery) -> QuerySet[Message]:
     sender = user_named(filters.sender, field="sender") if filters.sender.strip() else None
-    found = selectors.message_search(
+    return selectors.message_search(
         user=user, filters=filters.to_filters(sender.pk if sender else None)
     )
-    return _without_attachment_bytes(found)
 
 
 @router.post("", response={201: MessageOut, **WRITE_ERRORS})
@@ -139,7 +128,7 @@ def search_messages(request: HttpRequest, filters: Query[MessageSearchQuery]) ->
 def list_held_messages(request: HttpRequest, filters: Query[PageQuery]) -> MessageListOut:
     """Held messages (attempted breaches of a screen), for the oversight roles."""
     user = oversight_caller(request)
-    held = _without_attachment_bytes(selectors.held_messages(user=user))
+    held = selectors.held_messages(user=user)
     page = held[filters.offset : filters.offset + filters.page_size]
     return MessageListOut(
         items=[message_out(message, oversight=True) for message in page],
@@ -200,6 +189,9 @@ def export_messages(
     user = current_user(request)
     messages = _search(user, filters)
     as_csv = filters.format == "csv"
+    services.messages_export_record(
+        actor=user, export_format=filters.format, count=messages.count(), query=filters.q
+    )
     response = StreamingHttpResponse(
         _export_lines(messages, oversight=is_oversight(user), as_csv=as_csv),
         content_type="text/csv; charset=utf-8" if as_csv else "application/jsonl; charset=utf-8",
@@ -215,6 +207,11 @@ def get_thread(request: HttpRequest, thread_id: DbId) -> ThreadOut:
     messages = selectors.thread_messages(user=user, thread_id=thread_id)
     if not messages:
         raise HttpError(404, "Conversation not found.")
+    services.thread_read_record(
+        actor=user,
+        thread_id=thread_id,
+        case_id=next((case.pk for m in messages for case in m.cases.all()), None),
+    )
     thread = messages[0].thread
     for message in messages:
         message.thread = thread  # one query for the subject, not one per message

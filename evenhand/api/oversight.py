@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
@@ -19,8 +19,10 @@ from pydantic import Field
 
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditEntry
-from evenhand.screening.policies import CaseAction, access_case, visible_cases
+from evenhand.audit.services import audit_log_read_record
+from evenhand.screening.policies import CaseAction, access_case
 from evenhand.screening.reports import access_report, refusals_by, refused_attempts
+from evenhand.screening.selectors import audit_entries_readable
 
 from .errors import CASE_READ_ERRORS, READ_ERRORS, ErrorOut
 from .fields import DbId, RecordDatetime, Storable
@@ -102,9 +104,7 @@ def _entry_out(entry: AuditEntry) -> OversightEntryOut:
 
 def _readable(user: User, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
     """Entries about no case, or about a case the reader may see."""
-    return entries.filter(
-        Q(case_id__isnull=True) | Q(case_id__in=visible_cases(user, CaseAction.VIEW).values("pk"))
-    )
+    return entries & audit_entries_readable(user=user)
 
 
 def _page(entries: QuerySet[AuditEntry], paging: PageQuery) -> OversightEntriesOut:
@@ -136,7 +136,9 @@ def audit_log(request: HttpRequest, filters: Query[AuditQuery]) -> OversightEntr
         entries = entries.filter(occurred_at__gte=filters.from_)
     if filters.to is not None:
         entries = entries.filter(occurred_at__lte=filters.to)
-    return _page(entries, filters)
+    page = _page(entries, filters)  # read before the read itself is logged
+    audit_log_read_record(actor=user, filters=filters.model_dump(mode="json"))
+    return page
 
 
 @router.get("/access-report", response={200: AccessReportOut, **OVERSIGHT_CASE_ERRORS})

@@ -54,8 +54,11 @@ class ScreenOut(Schema):
     id: int
     kind: ScreenKind
     kind_label: str
-    reason: str
-    memo: str
+    reason: str | None = Field(
+        description="Null unless the screen names you or you may see all of its cases: "
+        "free text may mention a case."
+    )
+    memo: str | None = Field(description="What the screened people are told; null as above.")
     ordered_by: StaffRefOut
     starts_at: dt.datetime
     ends_at: dt.datetime | None
@@ -63,7 +66,7 @@ class ScreenOut(Schema):
     created_at: dt.datetime
     lifted_at: dt.datetime | None
     lifted_by: StaffRefOut | None
-    lift_reason: str
+    lift_reason: str | None = Field(description="Null as for the reason.")
     people: list[ScreenPersonOut]
     cases: list[CaseRefOut] = Field(
         description="The screened cases you may see; the others are left out."
@@ -85,18 +88,20 @@ def _in_force(screen: Screen, now: dt.datetime) -> bool:
     )
 
 
-def screen_out(screen: Screen) -> ScreenOut:
-    """`screen` comes from `screening.selectors`: its `cases` are those the caller may see,
+def screen_out(screen: Screen, *, reader: User) -> ScreenOut:
+    """`screen` comes from `screening.selectors`: its `cases` are those the reader may see,
     and `case_total` (annotated by the endpoint) counts them all."""
     shown = list(screen.cases.all())
-    # Without the count, the terms are withheld rather than risk showing them to an outsider.
-    total: int = getattr(screen, "case_total", -1)
+    people = sorted(screen.people.all(), key=lambda entry: entry.user.username)
+    # Without the count, case content is withheld rather than risk showing it to an outsider.
+    sees_all_cases = len(shown) == getattr(screen, "case_total", -1)
+    addressed = sees_all_cases or any(entry.user_id == reader.pk for entry in people)
     return ScreenOut(
         id=screen.pk,
         kind=ScreenKind(screen.kind),
         kind_label=screen.get_kind_display(),
-        reason=screen.reason,
-        memo=screen.memo,
+        reason=screen.reason if addressed else None,
+        memo=screen.memo if addressed else None,
         ordered_by=staff_ref(screen.ordered_by),
         starts_at=screen.starts_at,
         ends_at=screen.ends_at,
@@ -104,13 +109,13 @@ def screen_out(screen: Screen) -> ScreenOut:
         created_at=screen.created_at,
         lifted_at=screen.lifted_at,
         lifted_by=staff_ref(screen.lifted_by) if screen.lifted_by else None,
-        lift_reason=screen.lift_reason,
+        lift_reason=screen.lift_reason if addressed else None,
         people=[
             ScreenPersonOut(user=staff_ref(entry.user), acknowledged_at=entry.acknowledged_at)
-            for entry in sorted(screen.people.all(), key=lambda entry: entry.user.username)
+            for entry in people
         ],
         cases=[case_ref(entry.case) for entry in sorted(shown, key=lambda entry: entry.case_id)],
-        screened_terms=list(screen.screened_terms) if len(shown) == total else None,
+        screened_terms=list(screen.screened_terms) if sees_all_cases else None,
     )
 
 

@@ -62,14 +62,15 @@ def _screen_for(user: User, screen_id: int) -> Screen:
 def list_screens(request: HttpRequest, filters: Query[ScreenListQuery]) -> ScreenListOut:
     """Every screen for the ethics officer, the office's leadership and oversight; for anyone
     else, the screens that name them. Newest first."""
-    screens = _screens(current_user(request))
+    user = current_user(request)
+    screens = _screens(user)
     if filters.current:
         screens = screens.filter(lifted_at__isnull=True).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())
         )
     page = screens[filters.offset : filters.offset + filters.page_size]
     return ScreenListOut(
-        items=[screen_out(screen) for screen in page],
+        items=[screen_out(screen, reader=user) for screen in page],
         total=screens.count(),
         page=filters.page,
         page_size=filters.page_size,
@@ -78,7 +79,8 @@ def list_screens(request: HttpRequest, filters: Query[ScreenListQuery]) -> Scree
 
 @router.get("/screens/{screen_id}", response={200: ScreenOut, 404: ErrorOut, **READ_ERRORS})
 def get_screen(request: HttpRequest, screen_id: DbId) -> ScreenOut:
-    return screen_out(_screen_for(current_user(request), screen_id))
+    user = current_user(request)
+    return screen_out(_screen_for(user, screen_id), reader=user)
 
 
 @router.post("/screens", response={201: ScreenOut, **WRITE_ERRORS})
@@ -103,7 +105,7 @@ def raise_screen(request: HttpRequest, payload: ScreenIn) -> Status[ScreenOut]:
     except CaseNotFoundError as exc:
         # The refusal is logged by the policy; the answer does not say which kind it was.
         raise ValidationError({"case_ids": UNKNOWN_CASE}) from exc
-    return Status(201, screen_out(_screen_for(actor, screen.pk)))
+    return Status(201, screen_out(_screen_for(actor, screen.pk), reader=actor))
 
 
 @router.post("/screens/{screen_id}/lift", response={200: ScreenOut, 404: ErrorOut, **WRITE_ERRORS})
@@ -112,7 +114,7 @@ def lift_screen(request: HttpRequest, screen_id: DbId, payload: ScreenLiftIn) ->
     actor = current_user(request)
     _screen_for(actor, screen_id)
     services.screen_lift(actor=actor, screen_id=screen_id, reason=payload.reason)
-    return screen_out(_screen_for(actor, screen_id))
+    return screen_out(_screen_for(actor, screen_id), reader=actor)
 
 
 @router.post(
@@ -124,7 +126,7 @@ def acknowledge_screen(request: HttpRequest, screen_id: DbId) -> ScreenOut:
     actor = current_user(request)
     _screen_for(actor, screen_id)
     services.screen_acknowledge(actor=actor, screen_id=screen_id)
-    return screen_out(_screen_for(actor, screen_id))
+    return screen_out(_screen_for(actor, screen_id), reader=actor)
 
 
 @router.get("/conflicts", response={200: ConflictListOut, **READ_ERRORS})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from django.utils import timezone
+
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 from .models import Petition
@@ -25,7 +27,7 @@ def petition_text(petition: Petition) -> str:
         ),
         "COUNTY DEPARTMENT, CRIMINAL DIVISION".center(WIDTH),
         "",
-        f"In re: {case.title}, case {case.number}",
+        para(f"In re: {case.title}, case {case.number}"),
         "",
         "PETITION FOR THE APPOINTMENT OF A SPECIAL PROSECUTOR".center(WIDTH),
         "",
@@ -57,6 +59,6 @@ def petition_text(petition: Petition) -> str:
             "prosecutor for this case, with the powers of the office for this case only."
         ),
         "",
-        f"Drafted {petition.drafted_at:%B %d, %Y} (petition #{petition.pk}).",
+        f"Drafted {timezone.localtime(petition.drafted_at):%B %d, %Y} (petition #{petition.pk}).",
     ]
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,12 +22,16 @@ from evenhand.accounts.models import Role, User
 from evenhand.accounts.services import user_create, user_set_active
 from evenhand.audit.models import AuditAction, AuditOutcome
 from evenhand.audit.services import audit_record
-from evenhand.cases.models import AssignmentRole, Case, CaseAssignment, SpecialProsecution
-from evenhand.cases.services import case_assign
+from evenhand.cases.models import Case, CaseAssignment, SpecialProsecution
+from evenhand.cases.services import case_assign_by_order
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, CaseNotFoundError, access_case
 
 from .models import AppointeeSource, CourtOrder, Petition, PetitionGround, PetitionStatus
+
+# Who may put a court's appointment on the record (a screened head of office cannot reach the
+# case at all, so in practice it is the First Assistant or the ethics officer).
+ORDER_RECORDERS = frozenset({Role.STATES_ATTORNEY, Role.FIRST_ASSISTANT, Role.ETHICS_OFFICER})
 
 
 class ActingDelegationRefusedError(PermissionDenied):
@@ -80,9 +85,11 @@ def _draft(*, actor: User | None, case: Case, ground: PetitionGround, facts: str
 
 def head_of_office_screened(*, actor: User, case: Case, head: User, reason: str) -> Petition:
     """Called by `screen_raise` inside its transaction when the head of office is walled off."""
-    open_petition = case.petitions.filter(status=PetitionStatus.DRAFTED).first()
-    if open_petition is not None:
-        return open_petition
+    if case.special_prosecution != SpecialProsecution.NONE:
+        # Already with the court (awaiting or appointed): the existing petition stands.
+        existing = case.petitions.order_by("-drafted_at").first()
+        if existing is not None:
+            return existing
     ground = (
         PetitionGround.SA_SELF_PETITION if actor.pk == head.pk else PetitionGround.ACTUAL_CONFLICT
     )
@@ -147,7 +154,7 @@ def refuse_acting_delegation(*, actor: User, case: Case, delegate: User) -> str:
     )
 
 
-def acting_delegation_request(*, actor: User, case_id: int, delegate: User) -> None:
+def acting_delegation_request(*, actor: User, case_id: int, delegate: User) -> NoReturn:
     """Always refused: the ruleset knows no in-office acting head of office."""
     case = access_case(actor, case_id, CaseAction.VIEW, log_read=False)
     if active_ruleset().special_prosecutor.in_office_acting_delegation_allowed:
@@ -175,10 +182,16 @@ def court_order_record(
     appointee_source: AppointeeSource,
     scope: str = "",
 ) -> OrderRecorded:
+    if actor.role not in ORDER_RECORDERS:
+        raise PermissionDenied(
+            "Only the head of office, the First Assistant or the ethics officer record court "
+            "orders."
+        )
     petition = Petition.objects.select_related("case").filter(pk=petition_id).first()
     if petition is None:
-        raise ValidationError({"petition": "No such petition."})
-    case = access_case(actor, petition.case_id, CaseAction.EDIT, log_read=False)
+        # The same answer as for a petition in a case the user may not see.
+        raise CaseNotFoundError
+    case = access_case(actor, petition.case_id, CaseAction.VIEW, log_read=False)
     if case.special_prosecution != SpecialProsecution.AWAITING_APPOINTMENT:
         raise ValidationError("This case is not awaiting the appointment of a special prosecutor.")
     if order_date > timezone.localdate():
@@ -216,7 +229,7 @@ def court_order_record(
         if not CaseAssignment.objects.filter(
             case=case, user=appointee, ended_at__isnull=True
         ).exists():
-            case_assign(actor=actor, case_id=case.pk, user=appointee, role=AssignmentRole.LEAD)
+            case_assign_by_order(actor=actor, case=case, user=appointee, order_id=order.pk)
         _set_special_prosecution(actor=actor, case=case, state=SpecialProsecution.APPOINTED)
         audit_record(
             actor=actor,

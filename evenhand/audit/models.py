@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     MESSAGES_EXPORTED = "message.exported", "Messages exported"
     # The log itself.
     AUDIT_EXPORTED = "audit.exported", "Audit log exported"
+    AUDIT_READ = "audit.read", "Audit log read"
 
 
 class AuditOutcome(models.TextChoices):

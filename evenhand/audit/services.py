@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .chain import CHAINED_FIELDS, GENESIS_HASH, VerifyResult, entry_hash, verify_entries
@@ -163,3 +163,11 @@ def audit_verify_database(chunk_size: int = 5000) -> VerifyResult:
 
 
 EXPORT_FIELDS = (*CHAINED_FIELDS, "hash")
+
+
+def audit_log_read_record(*, actor: User, filters: Mapping[str, Any]) -> None:
+    """Reading the audit log is itself logged (CJIS 5.4.1.1: access to the audit log)."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action=AuditAction.AUDIT_READ, subject_type="audit_log", after=filters
+        )

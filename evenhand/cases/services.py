@@ -177,6 +177,25 @@ def case_assign(
     *, actor: User, case_id: int, user: User, role: AssignmentRole = AssignmentRole.MEMBER
 ) -> CaseAssignment:
     case = access_case(actor, case_id, CaseAction.EDIT, log_read=False)
+    if user.is_external:
+        raise ValidationError(
+            f"{user} is an external appointee: only a court order recorded on a case gives "
+            "them access to it."
+        )
+    return _team_add(actor=actor, case=case, user=user, role=role, basis={})
+
+
+def case_assign_by_order(*, actor: User, case: Case, user: User, order_id: int) -> CaseAssignment:
+    """Put a court-appointed special prosecutor on the case the order names. The order is the
+    authority; the caller (the appointments services) has checked who may record it."""
+    return _team_add(
+        actor=actor, case=case, user=user, role=AssignmentRole.LEAD, basis={"by_order": order_id}
+    )
+
+
+def _team_add(
+    *, actor: User, case: Case, user: User, role: AssignmentRole, basis: dict[str, object]
+) -> CaseAssignment:
     breaches = [
         kind for kind, named in screens_on(case, user) if (kind == ScreenKind.EXCLUSIONARY) == named
     ]
@@ -196,7 +215,7 @@ def case_assign(
             subject_type="case_assignment",
             subject_id=assignment.pk,
             case_id=case.pk,
-            after={"user": user.username, "role": role},
+            after={"user": user.username, "role": role, **basis},
         )
         return assignment
 
@@ -420,7 +439,10 @@ def contact_log(
     summary: str,
     case_id: int | None = None,
 ) -> Contact:
-    case = access_case(actor, case_id, CaseAction.VIEW, log_read=False) if case_id else None
+    # Logging a contact is a change to the record: read-only roles may not.
+    case = access_case(actor, case_id, CaseAction.EDIT, log_read=False) if case_id else None
+    if case is None and not may_record_people(actor):
+        raise PermissionDenied("Your role may not log contacts.")
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": "A contact cannot be logged in the future."})
     with transaction.atomic():

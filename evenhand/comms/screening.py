@@ -24,6 +24,7 @@ class Breach:
     screen: Screen
     screened_user: User
     matched_terms: list[str]
+    case_ids: list[int]  # the walled cases the message names
 
 
 @dataclass
@@ -73,21 +74,24 @@ def relevant_screens(people: Sequence[User]) -> list[tuple[Screen, User]]:
 
 
 def screen_terms(screen: Screen) -> TermIndex:
+    """The screen's words, each tied to the case it names: case numbers, participants' names
+    and aliases, and the screen's own terms (which stand for all its cases)."""
     index = TermIndex()
     case_ids = list(screen.cases.values_list("case_id", flat=True))
-    index.extend(screen.cases.values_list("case__number", flat=True))
-    for first, middle, last in Participant.objects.filter(case_id__in=case_ids).values_list(
-        "person__first_name", "person__middle_name", "person__last_name"
-    ):
-        index.add(f"{first} {last}")
+    for case_id, number in screen.cases.values_list("case_id", "case__number"):
+        index.add(number, [case_id])
+    for case_id, first, middle, last in Participant.objects.filter(
+        case_id__in=case_ids
+    ).values_list("case_id", "person__first_name", "person__middle_name", "person__last_name"):
+        index.add(f"{first} {last}", [case_id])
         if middle:
-            index.add(f"{first} {middle} {last}")
-    index.extend(
-        PersonAlias.objects.filter(person__participations__case_id__in=case_ids).values_list(
-            "name", flat=True
-        )
-    )
-    index.extend(screen.screened_terms)
+            index.add(f"{first} {middle} {last}", [case_id])
+    for case_id, alias in PersonAlias.objects.filter(
+        person__participations__case_id__in=case_ids
+    ).values_list("person__participations__case_id", "name"):
+        if case_id in case_ids:
+            index.add(alias, [case_id])
+    index.extend(screen.screened_terms, case_ids)
     return index
 
 
@@ -100,9 +104,11 @@ def judge_message(
         return Verdict(refused_because=refusal)
     verdict = Verdict()
     for screen, walled in relevant_screens(people):
-        matched = screen_terms(screen).find(text)
+        matched, case_ids = screen_terms(screen).find_with_owners(text)
         if matched:
             verdict.breaches.append(
-                Breach(screen=screen, screened_user=walled, matched_terms=matched)
+                Breach(
+                    screen=screen, screened_user=walled, matched_terms=matched, case_ids=case_ids
+                )
             )
     return verdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from evenhand.accounts.models import User
 from evenhand.screening.policies import OVERSIGHT, CaseAction, visible_cases
@@ -13,6 +13,8 @@ from evenhand.screening.policies import OVERSIGHT, CaseAction, visible_cases
 from .models import Attachment, Message, MessageCase, MessageStatus
 
 READABLE_BY_RECIPIENTS = (MessageStatus.DELIVERED, MessageStatus.RELEASED)
+# Lists show attachment names and sizes; the bytes (up to 10 MB each) load only on download.
+_ATTACHMENT_NAMES = Prefetch("attachments", queryset=Attachment.objects.defer("content"))
 
 
 def messages_visible_to(user: User) -> QuerySet[Message]:
@@ -61,7 +63,7 @@ def message_search(*, user: User, filters: MessageFilters) -> QuerySet[Message]:
         messages = messages.filter(sent_at__date__lte=filters.sent_to)
     return (
         messages.select_related("sender", "thread", "breach")
-        .prefetch_related("recipients__user", "cases", "attachments")
+        .prefetch_related("recipients__user", "cases", _ATTACHMENT_NAMES)
         .order_by("-sent_at", "-id")
     )
 
@@ -75,7 +77,7 @@ def thread_messages(*, user: User, thread_id: int) -> list[Message]:
         messages_visible_to(user)
         .filter(thread_id=thread_id)
         .select_related("sender", "breach")
-        .prefetch_related("recipients__user", "cases", "attachments")
+        .prefetch_related("recipients__user", "cases", _ATTACHMENT_NAMES)
         .order_by("sent_at", "id")
     )
 

@@ -26,6 +26,7 @@ from .models import (
     Thread,
 )
 from .screening import judge_message
+from .selectors import messages_visible_to
 
 MAX_BODY = 100_000
 MAX_RECIPIENTS = 50
@@ -120,7 +121,9 @@ def message_send(
             cases.append(access_case(actor, case_id, CaseAction.VIEW, log_read=False))
         except CaseNotFoundError:
             sender_refused = True
-    text = "\n".join([subject, body, *(_attachment_text(a) for a in attachments)])
+    # A reply is read together with its thread's subject, which every reader sees with it.
+    thread_subject = _thread_for(actor=actor, thread_id=thread_id).subject if thread_id else ""
+    text = "\n".join([thread_subject, subject, body, *(_attachment_text(a) for a in attachments)])
     verdict = judge_message(sender=actor, recipients=recipients, cases=cases, text=text)
     with transaction.atomic():
         thread = _thread(actor=actor, thread_id=thread_id, subject=subject)
@@ -171,10 +174,8 @@ def message_send(
             MessageStatus.REFUSED: AuditAction.MESSAGE_REFUSED,
             MessageStatus.HELD: AuditAction.MESSAGE_HELD,
         }[status]
-        screened_case = (
-            verdict.breaches[0].screen.cases.values_list("case_id", flat=True).first()
-            if status == MessageStatus.HELD
-            else None
+        named_cases = list(
+            dict.fromkeys(case_id for breach in verdict.breaches for case_id in breach.case_ids)
         )
         audit_record(
             actor=actor,
@@ -184,7 +185,7 @@ def message_send(
             else AuditOutcome.REFUSED,
             subject_type="message",
             subject_id=message.pk,
-            case_id=cases[0].pk if cases else screened_case,
+            case_id=cases[0].pk if cases else (named_cases[0] if named_cases else None),
             after={
                 "thread": thread.pk,
                 "recipients": [r.username for r in recipients],
@@ -193,16 +194,23 @@ def message_send(
                 "note": note,
             },
         )
+        # A held message names walled cases; each one's trail records the attempt.
+        for case_id in named_cases[0 if cases else 1 :]:
+            audit_record(
+                actor=actor,
+                action=AuditAction.MESSAGE_HELD,
+                outcome=AuditOutcome.REFUSED,
+                subject_type="message",
+                subject_id=message.pk,
+                case_id=case_id,
+                after={"thread": thread.pk, "note": note},
+            )
     if status == MessageStatus.REFUSED:
         raise MessageRefusedError(NOT_DELIVERED)
     return message
 
 
-def _thread(*, actor: User, thread_id: int | None, subject: str) -> Thread:
-    if thread_id is None:
-        return Thread.objects.create(
-            subject=subject.strip()[:200], created_by=actor, created_at=timezone.now()
-        )
+def _thread_for(*, actor: User, thread_id: int) -> Thread:
     thread = Thread.objects.filter(pk=thread_id).first()
     in_thread = thread is not None and (
         thread.created_by_id == actor.pk
@@ -214,6 +222,14 @@ def _thread(*, actor: User, thread_id: int | None, subject: str) -> Thread:
     return thread
 
 
+def _thread(*, actor: User, thread_id: int | None, subject: str) -> Thread:
+    if thread_id is None:
+        return Thread.objects.create(
+            subject=subject.strip()[:200], created_by=actor, created_at=timezone.now()
+        )
+    return _thread_for(actor=actor, thread_id=thread_id)
+
+
 def held_message_review(*, actor: User, message_id: int, release: bool, note: str) -> Message:
     """The ethics officer reviews a held message: release it as a false alarm, or keep it held."""
     if actor.role != Role.ETHICS_OFFICER:
@@ -221,8 +237,11 @@ def held_message_review(*, actor: User, message_id: int, release: bool, note: st
     if not note.strip():
         raise ValidationError({"note": "Record the reason for the decision."})
     with transaction.atomic():
+        # Reviewed only if the reviewer may read it (not, say, a message about a case that
+        # screens the reviewer off).
         message = (
-            Message.objects.select_for_update()
+            messages_visible_to(actor)
+            .select_for_update()
             .filter(pk=message_id, status=MessageStatus.HELD)
             .first()
         )
@@ -244,3 +263,25 @@ def held_message_review(*, actor: User, message_id: int, release: bool, note: st
             after={"released": release, "note": message.review_note},
         )
         return message
+
+
+@transaction.atomic
+def thread_read_record(*, actor: User, thread_id: int, case_id: int | None) -> None:
+    """Reading a conversation is reading case content: logged."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.MESSAGE_READ,
+        subject_type="thread",
+        subject_id=thread_id,
+        case_id=case_id,
+    )
+
+
+@transaction.atomic
+def messages_export_record(*, actor: User, export_format: str, count: int, query: str) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.MESSAGES_EXPORTED,
+        subject_type="messages",
+        after={"format": export_format, "count": count, "query": query},
+    )

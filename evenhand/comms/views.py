@@ -11,14 +11,11 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from evenhand.accounts.models import Role, User
-from evenhand.audit.models import AuditAction
-from evenhand.audit.services import audit_record
 from evenhand.cases.selectors import case_ids_for_numbers
 from evenhand.screening.policies import OVERSIGHT
 from evenhand.screening.views import errors_into
@@ -33,7 +30,14 @@ from .selectors import (
     message_search,
     thread_messages,
 )
-from .services import MessageRefusedError, NewAttachment, held_message_review, message_send
+from .services import (
+    MessageRefusedError,
+    NewAttachment,
+    held_message_review,
+    message_send,
+    messages_export_record,
+    thread_read_record,
+)
 
 PER_PAGE = 25
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -119,14 +123,11 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
     items = thread_messages(user=user, thread_id=thread_id)
     if not items:
         raise Http404("Conversation not found.")
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action=AuditAction.MESSAGE_READ,
-            subject_type="thread",
-            subject_id=thread_id,
-            case_id=next((c.pk for m in items for c in m.cases.all()), None),
-        )
+    thread_read_record(
+        actor=user,
+        thread_id=thread_id,
+        case_id=next((c.pk for m in items for c in m.cases.all()), None),
+    )
     return render(request, "comms/thread.html", {"items": items, "thread_id": thread_id})
 
 
@@ -196,13 +197,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
     filters = _filters(user, form) if form.is_valid() else MessageFilters()
     rows = _export_rows(list(message_search(user=user, filters=filters)[:10_000]))
     fmt = request.GET.get("format", "csv")
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action=AuditAction.MESSAGES_EXPORTED,
-            subject_type="messages",
-            after={"format": fmt, "count": len(rows), "query": filters.query},
-        )
+    messages_export_record(actor=user, export_format=fmt, count=len(rows), query=filters.query)
     if fmt == "jsonl":
         body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
         response = HttpResponse(body, content_type="application/x-ndjson; charset=utf-8")

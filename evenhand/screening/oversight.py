@@ -14,14 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from evenhand.accounts.models import User
-from evenhand.audit.models import AuditAction, AuditEntry
+from evenhand.audit.models import AuditAction
+from evenhand.audit.services import audit_log_read_record
 from evenhand.cases.selectors import case_ids_for_numbers
 from evenhand.comms.selectors import held_messages
 
 from .forms import AccessReportForm
 from .policies import OVERSIGHT, CaseAction, access_case
 from .reports import access_report, refusals_by, refused_attempts
-from .selectors import flag_list, screen_list
+from .selectors import audit_entries_readable, flag_list, screen_list
 
 ENTRIES_PER_PAGE = 50
 
@@ -60,17 +61,27 @@ def dashboard(request: HttpRequest, user: User) -> HttpResponse:
 
 @oversight_only
 def audit_log(request: HttpRequest, user: User) -> HttpResponse:
-    entries = AuditEntry.objects.select_related("actor").order_by("-seq")
     case_id = request.GET.get("case_id", "")
     actor = request.GET.get("actor", "").strip()
     action = request.GET.get("action", "")
     if case_id.isdigit():
-        entries = entries.filter(case_id=int(case_id))
+        # Opened like any read of the case: logged, and a 404 if a screen names the reader.
+        case = access_case(user, case_id, CaseAction.VIEW)
+        entries = audit_entries_readable(user=user).filter(case_id=case.pk)
+    else:
+        entries = audit_entries_readable(user=user)
     if actor:
         entries = entries.filter(actor_label=actor[:150])
     if action in AuditAction.values:
         entries = entries.filter(action=action)
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("actor").order_by("-seq"), ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page.object_list)  # read before the read itself is logged
+    audit_log_read_record(
+        actor=user,
+        filters={"case_id": case_id, "actor": actor, "action": action, "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -78,6 +89,7 @@ def audit_log(request: HttpRequest, user: User) -> HttpResponse:
         "screening/audit_log.html",
         {
             "page": page,
+            "entries": shown,
             "actions": AuditAction.choices,
             "filters": {"case_id": case_id, "actor": actor, "action": action},
             "querystring": query.urlencode(),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 
 from evenhand.accounts.models import User
-from evenhand.cases.models import Case
+from evenhand.audit.models import AuditEntry
+from evenhand.cases.models import Case, Participant
 
 from .models import ConflictFlag, ConflictStatus, Screen, ScreenedCase, ScreenedPerson
 from .policies import OVERSIGHT, visible_cases
@@ -17,8 +19,16 @@ def sees_all_screens(user: User) -> bool:
 
 
 def _with_people_and_cases(screens: QuerySet[Screen], user: User) -> QuerySet[Screen]:
+    """Screens with their people and the cases this user may see. `discloses_text` says
+    whether the free text (reason, memo, terms), which can name a case, may be shown: only to
+    someone the screen names or who may see every one of its cases."""
+    hidden = ScreenedCase.objects.filter(screen=OuterRef("pk")).exclude(
+        case__in=visible_cases(user)
+    )
+    named = ScreenedPerson.objects.filter(screen=OuterRef("pk"), user=user)
     return (
-        screens.select_related("ordered_by", "lifted_by")
+        screens.annotate(discloses_text=Exists(named) | ~Exists(hidden))
+        .select_related("ordered_by", "lifted_by")
         .prefetch_related(
             Prefetch("people", queryset=ScreenedPerson.objects.select_related("user")),
             # Only the cases this user may see are listed; a screen never reveals the others.
@@ -70,3 +80,19 @@ def flags_on_case(*, user: User, case: Case) -> QuerySet[ConflictFlag]:
     if user.role not in OVERSIGHT:
         flags = flags.filter(Q(staff=user))
     return flags.select_related("staff", "person", "resolved_by").order_by("-created_at")
+
+
+def audit_entries_readable(*, user: User) -> QuerySet[AuditEntry]:
+    """The audit log as an oversight reader may browse it: entries about no case, or about a
+    case they may see (a screen naming them hides that case's entries too)."""
+    visible = visible_cases(user)
+    # People are recorded apart from cases; an entry about someone who takes part in a hidden
+    # case would name them, so it is hidden with the case.
+    hidden_people = (
+        Participant.objects.exclude(case__in=visible)
+        .annotate(key=Cast("person_id", CharField()))
+        .values("key")
+    )
+    return AuditEntry.objects.filter(
+        Q(case_id__isnull=True) | Q(case_id__in=visible.values("pk"))
+    ).exclude(subject_type="person", subject_id__in=hidden_people)

@@ -32,6 +32,7 @@ from .models import (
     ScreenedCase,
     ScreenedPerson,
     ScreenKind,
+    screens_in_force,
 )
 from .policies import CaseAction, access_case
 
@@ -42,12 +43,23 @@ MAX_TERMS = 200
 MAX_TERM_LENGTH = 100
 
 
-def _check_may_raise(actor: User, users: Sequence[User], kind: ScreenKind) -> None:
+def _check_may_raise(actor: User, users: Sequence[User], kind: ScreenKind) -> bool:
+    """Raise if the actor may not raise this screen; return whether it is a self-recusal."""
     self_recusal = kind == ScreenKind.EXCLUSIONARY and [u.pk for u in users] == [actor.pk]
     if actor.role not in SCREEN_MANAGERS and not self_recusal:
         raise PermissionDenied(
             "Only the ethics officer or the office's leadership may raise screens."
         )
+    return self_recusal
+
+
+def _cases_to_recuse_from(case_ids: Sequence[int]) -> list[Case]:
+    """Anyone may wall themselves off a case, even one they cannot read (a flag can name a
+    case outside one's role); nothing of the case is shown to them."""
+    cases = list(Case.objects.filter(pk__in=case_ids))
+    if len(cases) != len(set(case_ids)):
+        raise ValidationError({"cases": "Unknown case."})
+    return cases
 
 
 def _clean_terms(terms: Iterable[str]) -> list[str]:
@@ -97,7 +109,7 @@ def screen_raise(
         raise ValidationError({"cases": "Name at least one case."})
     if not reason.strip():
         raise ValidationError({"reason": "Record why the screen is raised."})
-    _check_may_raise(actor, users, kind)
+    self_recusal = _check_may_raise(actor, users, kind)
     now = timezone.now()
     starts = starts_at or now
     if starts < now - BACKDATING_TOLERANCE:
@@ -109,7 +121,11 @@ def screen_raise(
     inactive = [u.username for u in users if not u.is_active]
     if inactive:
         raise ValidationError({"users": f"Inactive accounts cannot be screened: {inactive}"})
-    cases = [access_case(actor, case_id, CaseAction.VIEW, log_read=False) for case_id in case_ids]
+    cases = (
+        _cases_to_recuse_from(case_ids)
+        if self_recusal
+        else [access_case(actor, case_id, CaseAction.VIEW, log_read=False) for case_id in case_ids]
+    )
     terms = _clean_terms(screened_terms)
     with transaction.atomic():
         clash = _overlapping(kind, users, cases, starts, ends_at)
@@ -264,7 +280,19 @@ def conflict_resolve(
             raise ValidationError({"flag": "No such open flag of yours."})
         if flag.status != ConflictStatus.OPEN:
             raise ValidationError({"flag": "This flag has already been resolved."})
-        if recuse:
+        already = (
+            Screen.objects.filter(
+                screens_in_force(),
+                kind=ScreenKind.EXCLUSIONARY,
+                people__user=actor,
+                cases__case_id=flag.case_id,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if recuse and already is not None:
+            flag.screen = already  # the wall the recusal asks for is already up
+        elif recuse:
             flag.screen = screen_raise(
                 actor=actor,
                 kind=ScreenKind.EXCLUSIONARY,

@@ -20,7 +20,7 @@ from evenhand.screening.policies import (
     may,
     visible_cases,
 )
-from tests.factories import json_object, make_case, make_user
+from tests.factories import appoint, json_object, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,9 @@ def test_may_and_visible_cases_agree_for_every_role_and_action(
 ) -> None:
     lead, team_case, other_case = world
     user = make_user(role=role)
-    if on_team:
+    if on_team and user.is_external:
+        appoint(team_case, user)
+    elif on_team:
         case_assign(actor=lead, case_id=team_case.pk, user=user, role=AssignmentRole.MEMBER)
     for action in CaseAction:
         visible = set(visible_cases(user, action).values_list("pk", flat=True))
@@ -74,7 +76,7 @@ def test_special_prosecutor_sees_only_the_cases_of_the_team(world: tuple[User, C
     lead, team_case, other_case = world
     appointee = make_user(role=Role.SPECIAL_PROSECUTOR)
     assert not visible_cases(appointee).exists()
-    case_assign(actor=lead, case_id=team_case.pk, user=appointee, role=AssignmentRole.LEAD)
+    appoint(team_case, appointee)
     assert list(visible_cases(appointee)) == [team_case]
     case_unassign(actor=lead, case_id=team_case.pk, user=appointee)
     # Takes effect on the very next query: nothing caches a grant.
@@ -137,7 +139,11 @@ class TestPolicyAgreementForAnyTeamLayout(HypothesisTestCase):
         cases = [make_case(actor=lead) for _ in range(3)]
         users = [make_user(role=role) for role in roles]
         for user_index, case_index in memberships:
-            if user_index < len(users):
+            if user_index >= len(users):
+                continue
+            if users[user_index].is_external:
+                appoint(cases[case_index], users[user_index])
+            else:
                 case_assign(actor=lead, case_id=cases[case_index].pk, user=users[user_index])
         for user in users:
             for action in CaseAction:

@@ -187,6 +187,9 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Message attachments reach 10 MB each, sent to the JSON API as base64 (4/3 larger).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
 # The jurisdiction whose rules (statutes, classes, deadlines) the office works under.
 EVENHAND_JURISDICTION = env.str("EVENHAND_JURISDICTION", default="illinois")
 
