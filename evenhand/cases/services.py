@@ -222,6 +222,10 @@ def _team_add(
 
 def case_unassign(*, actor: User, case_id: int, user: User) -> None:
     case = access_case(actor, case_id, CaseAction.EDIT, log_read=False)
+    if user.is_external:
+        raise ValidationError(
+            f"{user} was appointed by the court; only the court can end the appointment."
+        )
     with transaction.atomic():
         assignment = CaseAssignment.objects.filter(
             case=case, user=user, ended_at__isnull=True

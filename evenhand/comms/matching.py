@@ -24,6 +24,8 @@ def _words(text: str) -> list[str]:
 class TermIndex:
     terms: dict[str, str] = field(default_factory=dict)  # normalised -> as configured
     owners: dict[str, set[int]] = field(default_factory=dict)  # normalised -> case ids
+    # First words of the terms: most words of a message start no term and are skipped at once.
+    first_words: set[str] = field(default_factory=set)
     longest: int = 0
 
     def add(self, term: str, owners: Iterable[int] = ()) -> None:
@@ -32,6 +34,7 @@ class TermIndex:
             return
         self.terms.setdefault(key, term)
         self.owners.setdefault(key, set()).update(owners)
+        self.first_words.add(key.split(" ", 1)[0])
         self.longest = max(self.longest, key.count(" ") + 1)
 
     def extend(self, terms: Iterable[str], owners: Iterable[int] = ()) -> None:
@@ -44,7 +47,9 @@ class TermIndex:
             return []
         words = _words(text)
         found: dict[str, None] = {}
-        for start in range(len(words)):
+        for start, word in enumerate(words):
+            if word not in self.first_words:
+                continue
             for size in range(1, min(self.longest, len(words) - start) + 1):
                 key = " ".join(words[start : start + size])
                 if key in self.terms:
@@ -54,6 +59,14 @@ class TermIndex:
     def find(self, text: str) -> list[str]:
         """The configured terms that occur in the text, in order of first appearance."""
         return [self.terms[key] for key in self._hits(text)]
+
+    def find_by_owner(self, text: str) -> dict[int, list[str]]:
+        """For each case named, the terms of that case found in the text."""
+        by_case: dict[int, list[str]] = {}
+        for key in self._hits(text):
+            for case_id in sorted(self.owners.get(key, ())):
+                by_case.setdefault(case_id, []).append(self.terms[key])
+        return by_case
 
     def find_with_owners(self, text: str) -> tuple[list[str], list[int]]:
         """The terms found, and the cases they belong to (in order of first mention)."""

@@ -106,6 +106,8 @@ class BreachReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     matched_terms = models.JSONField(default=list)
+    # The walled cases the message names: whoever may not read one of them may not read it.
+    named_cases = models.ManyToManyField(Case, related_name="+")
     reported_at = models.DateTimeField()
 
     class Meta:

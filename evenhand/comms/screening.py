@@ -23,8 +23,15 @@ from .matching import TermIndex
 class Breach:
     screen: Screen
     screened_user: User
-    matched_terms: list[str]
-    case_ids: list[int]  # the walled cases the message names
+    terms_by_case: dict[int, list[str]]  # the walled cases the message names, and how
+
+    @property
+    def matched_terms(self) -> list[str]:
+        return list(dict.fromkeys(t for terms in self.terms_by_case.values() for t in terms))
+
+    @property
+    def case_ids(self) -> list[int]:
+        return list(self.terms_by_case)
 
 
 @dataclass
@@ -104,11 +111,9 @@ def judge_message(
         return Verdict(refused_because=refusal)
     verdict = Verdict()
     for screen, walled in relevant_screens(people):
-        matched, case_ids = screen_terms(screen).find_with_owners(text)
-        if matched:
+        terms_by_case = screen_terms(screen).find_by_owner(text)
+        if terms_by_case:
             verdict.breaches.append(
-                Breach(
-                    screen=screen, screened_user=walled, matched_terms=matched, case_ids=case_ids
-                )
+                Breach(screen=screen, screened_user=walled, terms_by_case=terms_by_case)
             )
     return verdict

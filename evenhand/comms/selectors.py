@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from evenhand.accounts.models import User
 from evenhand.screening.policies import OVERSIGHT, CaseAction, visible_cases
 
-from .models import Attachment, Message, MessageCase, MessageStatus
+from .models import Attachment, BreachReport, Message, MessageCase, MessageStatus
 
 READABLE_BY_RECIPIENTS = (MessageStatus.DELIVERED, MessageStatus.RELEASED)
 # Lists show attachment names and sizes; the bytes (up to 10 MB each) load only on download.
@@ -29,10 +29,18 @@ def messages_visible_to(user: User) -> QuerySet[Message]:
             status__in=READABLE_BY_RECIPIENTS
         )
         mine = Q(sender=user) | received
-    hidden_case = MessageCase.objects.filter(message=OuterRef("pk")).exclude(
-        case__in=visible_cases(user, CaseAction.VIEW)
+    visible = visible_cases(user, CaseAction.VIEW)
+    hidden_case = MessageCase.objects.filter(message=OuterRef("pk")).exclude(case__in=visible)
+    # A held message names walled cases without being tagged to them: hidden alike from its
+    # readers (its sender wrote the words and may see what became of them).
+    hidden_named = BreachReport.named_cases.through.objects.filter(
+        breachreport__message=OuterRef("pk")
+    ).exclude(case__in=visible)
+    return (
+        Message.objects.filter(mine)
+        .exclude(Exists(hidden_case))
+        .exclude(Q(Exists(hidden_named)) & ~Q(sender=user))
     )
-    return Message.objects.filter(mine).exclude(Exists(hidden_case))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .models import (
     MessageStatus,
     Thread,
 )
-from .screening import judge_message
+from .screening import Verdict, judge_message
 from .selectors import messages_visible_to
 
 MAX_BODY = 100_000
@@ -162,12 +162,15 @@ def message_send(
         )
         if status == MessageStatus.HELD:
             first = verdict.breaches[0]
-            BreachReport.objects.create(
+            report = BreachReport.objects.create(
                 message=message,
                 screen=first.screen,
                 screened_user=first.screened_user,
                 matched_terms=sorted({t for b in verdict.breaches for t in b.matched_terms}),
                 reported_at=now,
+            )
+            report.named_cases.set(
+                list(dict.fromkeys(c for b in verdict.breaches for c in b.case_ids))
             )
         action = {
             MessageStatus.DELIVERED: AuditAction.MESSAGE_DELIVERED,
@@ -177,6 +180,7 @@ def message_send(
         named_cases = list(
             dict.fromkeys(case_id for breach in verdict.breaches for case_id in breach.case_ids)
         )
+        primary_case = cases[0].pk if cases else (named_cases[0] if named_cases else None)
         audit_record(
             actor=actor,
             action=action,
@@ -185,17 +189,20 @@ def message_send(
             else AuditOutcome.REFUSED,
             subject_type="message",
             subject_id=message.pk,
-            case_id=cases[0].pk if cases else (named_cases[0] if named_cases else None),
+            case_id=primary_case,
             after={
                 "thread": thread.pk,
                 "recipients": [r.username for r in recipients],
                 "cases": [c.pk for c in cases],
                 "attachments": [a.filename for a in attachments],
-                "note": note,
+                "note": _case_note(verdict, primary_case) if status == MessageStatus.HELD else note,
             },
         )
-        # A held message names walled cases; each one's trail records the attempt.
-        for case_id in named_cases[0 if cases else 1 :]:
+        # A held message names walled cases; each one's trail records the attempt, with only
+        # what the message said of that case (another case's trail may have other readers).
+        for case_id in named_cases:
+            if case_id == primary_case:
+                continue
             audit_record(
                 actor=actor,
                 action=AuditAction.MESSAGE_HELD,
@@ -203,11 +210,22 @@ def message_send(
                 subject_type="message",
                 subject_id=message.pk,
                 case_id=case_id,
-                after={"thread": thread.pk, "note": note},
+                after={"thread": thread.pk, "note": _case_note(verdict, case_id)},
             )
     if status == MessageStatus.REFUSED:
         raise MessageRefusedError(NOT_DELIVERED)
     return message
+
+
+def _case_note(verdict: Verdict, case_id: int | None) -> str:
+    """Why a message was held, as far as one case's trail may say: only that case's terms."""
+    parts = [
+        f"screen #{b.screen.pk} walls off {b.screened_user.username}: "
+        f"{', '.join(b.terms_by_case[case_id])}"
+        for b in verdict.breaches
+        if case_id in b.terms_by_case
+    ]
+    return "; ".join(parts) or "held: names a case walled off from someone in the conversation"
 
 
 def _thread_for(*, actor: User, thread_id: int) -> Thread:

@@ -128,7 +128,9 @@ def screen_raise(
     )
     terms = _clean_terms(screened_terms)
     with transaction.atomic():
-        clash = _overlapping(kind, users, cases, starts, ends_at)
+        # A recusal may overlap an existing wall: it can only add to it, and it must outlast a
+        # temporary screen already in force.
+        clash = None if self_recusal else _overlapping(kind, users, cases, starts, ends_at)
         if clash is not None:
             raise ValidationError(
                 f"Screen #{clash.pk} already covers one of these people on one of these cases "
@@ -280,12 +282,14 @@ def conflict_resolve(
             raise ValidationError({"flag": "No such open flag of yours."})
         if flag.status != ConflictStatus.OPEN:
             raise ValidationError({"flag": "This flag has already been resolved."})
+        # Only a wall with no end already does what a recusal asks; a temporary one does not.
         already = (
             Screen.objects.filter(
                 screens_in_force(),
                 kind=ScreenKind.EXCLUSIONARY,
                 people__user=actor,
                 cases__case_id=flag.case_id,
+                ends_at__isnull=True,
             )
             .order_by("pk")
             .first()

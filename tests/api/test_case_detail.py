@@ -149,7 +149,7 @@ def test_refused_case_is_indistinguishable_from_a_missing_one(role: Role, path: 
     ).exists()
 
 
-def test_special_prosecutor_sees_the_case_once_appointed_and_not_after() -> None:
+def test_special_prosecutor_sees_the_case_once_appointed_and_not_once_screened() -> None:
     asa = make_user()
     special = make_user(Role.SPECIAL_PROSECUTOR)
     case = make_case(asa)
@@ -158,9 +158,18 @@ def test_special_prosecutor_sees_the_case_once_appointed_and_not_after() -> None
 
     assert client.get(f"/api/cases/{case.pk}").status_code == 200
 
-    from evenhand.cases.services import case_unassign  # noqa: PLC0415
+    # The office cannot take the case from the court's appointee, but a screen still applies.
+    from evenhand.screening.models import ScreenKind  # noqa: PLC0415
+    from evenhand.screening.services import screen_raise  # noqa: PLC0415
 
-    case_unassign(actor=asa, case_id=case.pk, user=special)
+    screen_raise(
+        actor=make_user(Role.ETHICS_OFFICER),
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[special],
+        case_ids=[case.pk],
+        reason="The appointee disclosed a conflict to the court.",
+        memo="",
+    )
 
     assert client.get(f"/api/cases/{case.pk}").status_code == 404
 

@@ -616,3 +616,14 @@ def test_a_long_case_title_is_wrapped_like_the_rest_of_the_petition() -> None:
     text = petition_text(_petition(office.case))
     assert all(len(line) <= WIDTH for line in text.splitlines()), text
     assert office.case.number in text
+
+
+def test_office_staff_cannot_take_the_case_from_the_court_appointee() -> None:
+    """The order, not the office, gives the appointee the case; the office cannot undo it by
+    editing the team."""
+    office = _office()
+    weiss = _appointed(office)
+    with contextlib.suppress(ValidationError, PermissionDenied):
+        cases.case_unassign(actor=office.keogh, case_id=office.case.pk, user=weiss)
+    assert list(visible_cases(weiss)) == [office.case]
+    assert may(weiss, office.case, CaseAction.CHARGE)

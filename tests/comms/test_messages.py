@@ -409,11 +409,13 @@ def test_a_tagged_message_disappears_for_whoever_is_screened_after_delivery() ->
 
 
 @pytest.mark.parametrize("reader_role", [Role.ASSISTANT_STATES_ATTORNEY, Role.INSPECTOR_GENERAL])
-def test_a_held_message_is_not_recorded_in_the_trail_of_a_case_it_does_not_mention(
-    reader_role: Role,
+@pytest.mark.parametrize("also_names_the_readable_case", [False, True], ids=["one-case", "both"])
+def test_a_held_message_does_not_carry_one_case_into_another_cases_trail(
+    reader_role: Role, also_names_the_readable_case: bool
 ) -> None:
     """A held message about one case must not put that case's number and names into another
-    case's audit trail, where people screened from the first case can read them."""
+    case's audit trail, where people screened from the first case can read them (oversight
+    reads held-message entries; the case team does not)."""
     office = _office()
     reader = make_user(role=reader_role)
     other = cases.case_open(
@@ -438,7 +440,10 @@ def test_a_held_message_is_not_recorded_in_the_trail_of_a_case_it_does_not_menti
         reason="Knows the Dunmores",
         memo="m",
     )
-    held = _send(office.whitlock, [office.keogh], f"{other.number}: what did Cal Dunmore say?")
+    text = f"{other.number}: what did Cal Dunmore say?"
+    if also_names_the_readable_case:
+        text += f" Compare {CASE_NUMBER}."
+    held = _send(office.whitlock, [office.keogh], text)
     assert held.status == MessageStatus.HELD
     assert may(reader, office.case, CaseAction.VIEW)
     assert not may(reader, other, CaseAction.VIEW)
@@ -465,6 +470,26 @@ def test_a_reply_in_a_thread_whose_subject_names_the_case_is_held_for_a_screened
     )
     assert reply.status == MessageStatus.HELD
     assert reply.pk not in _visible_ids(office.whitlock)
+
+
+def test_an_oversight_reader_walled_off_a_case_does_not_read_held_messages_about_it() -> None:
+    """Held messages are shown to oversight as breach reports; one who is screened from the
+    case they name must not read them (the system knows which case a held message names)."""
+    office = _office()
+    screen_raise(
+        actor=office.ethics,
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[office.ig],
+        case_ids=[office.case.pk],
+        reason="The inspector general is related to a witness",
+        memo="m",
+    )
+    held = _send(office.whitlock, [office.keogh], f"Look at how {CASE_NUMBER} is charged.")
+    assert held.status == MessageStatus.HELD
+    assert held.pk not in _visible_ids(office.ig)
+    assert list(held_messages(user=office.ig)) == []
+    # The ethics officer, not walled off, still sees the report.
+    assert list(held_messages(user=office.ethics)) == [held]
 
 
 # --- Review of held messages --------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -415,3 +416,24 @@ def test_someone_already_screened_from_the_case_can_still_record_a_recusal() -> 
     flag.refresh_from_db()
     assert flag.status == ConflictStatus.RECUSED
     assert not may(world.whitlock, world.case, CaseAction.VIEW)
+
+
+def test_a_recusal_outlasts_a_temporary_screen_that_was_already_up() -> None:
+    """A recusal is for good: answering a flag with "recuse" while a screen that ends next
+    week happens to be up must not let the person back onto the case when that screen ends."""
+    start = dt.datetime(2019, 2, 19, 17, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        world = _vale_world()
+        flag = _flag_for(world, world.raman)
+        screen_raise(
+            actor=make_user(role=Role.ETHICS_OFFICER),
+            kind=ScreenKind.EXCLUSIONARY,
+            users=[world.raman],
+            case_ids=[world.case.pk],
+            reason="Until the ethics review is done",
+            memo="m",
+            ends_at=start + dt.timedelta(days=7),
+        )
+        conflict_resolve(actor=world.raman, flag_id=flag.pk, recuse=True, note="I recuse")
+        traveller.shift(dt.timedelta(days=8))
+        assert not may(world.raman, world.case, CaseAction.VIEW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -78,9 +79,10 @@ def test_special_prosecutor_sees_only_the_cases_of_the_team(world: tuple[User, C
     assert not visible_cases(appointee).exists()
     appoint(team_case, appointee)
     assert list(visible_cases(appointee)) == [team_case]
-    case_unassign(actor=lead, case_id=team_case.pk, user=appointee)
-    # Takes effect on the very next query: nothing caches a grant.
-    assert not visible_cases(appointee).exists()
+    # Only the court ends an appointment; the office cannot take the case away.
+    with pytest.raises(ValidationError, match="only the court"):
+        case_unassign(actor=lead, case_id=team_case.pk, user=appointee)
+    assert list(visible_cases(appointee)) == [team_case]
     assert not may(appointee, other_case, CaseAction.VIEW)
 
 
