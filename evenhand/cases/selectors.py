@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.audit.selectors import audit_entries_for_case
+from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import OVERSIGHT, CaseAction, access_case, visible_cases
 
 from .models import (
@@ -25,6 +28,7 @@ from .models import (
 )
 
 MAX_QUERY_LENGTH = 200
+CASE_NUMBER = re.compile(r"^\d{4}-CR-\d{6,}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,19 +45,24 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     or statute, plus exact filters. Sub-queries (not joins) keep one row per case."""
     cases = visible_cases(user, CaseAction.VIEW)
     query = filters.query.strip()[:MAX_QUERY_LENGTH]
-    if query:
+    if CASE_NUMBER.match(query):
+        # A whole case number: the unique index answers it.
+        cases = cases.filter(number=query.upper())
+    elif query:
         participant_match = Participant.objects.filter(case=OuterRef("pk")).filter(
             _name_matches(query)
         )
-        statute_match = Charge.objects.filter(case=OuterRef("pk")).filter(
-            Q(citation__icontains=query) | Q(statute_key__icontains=query)
+        condition = (
+            Q(number__icontains=query) | Q(title__icontains=query) | Q(Exists(participant_match))
         )
-        cases = cases.filter(
-            Q(number__icontains=query)
-            | Q(title__icontains=query)
-            | Exists(participant_match)
-            | Exists(statute_match)
-        )
+        # Statute text is matched against the ruleset's few statutes here, so the database
+        # looks charges up by key (indexed) instead of scanning every charge's citation.
+        statute_keys = _statutes_matching(query)
+        if statute_keys:
+            condition |= Q(
+                Exists(Charge.objects.filter(case=OuterRef("pk"), statute_key__in=statute_keys))
+            )
+        cases = cases.filter(condition)
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.offense_class:
@@ -78,9 +87,29 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
                 CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
             )
         )
+    # A per-row sub-query counts only the page's cases; a join with GROUP BY would count
+    # participants of every matching case before the page is cut.
+    participants = (
+        Participant.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
     return cases.annotate(
-        participant_count=Count("participants", distinct=True),
+        participant_count=Coalesce(Subquery(participants), 0),
     ).order_by("-received_on", "-id")
+
+
+def _statutes_matching(query: str) -> list[str]:
+    needle = query.casefold()
+    return [
+        statute.key
+        for statute in active_ruleset().statutes.values()
+        if needle in statute.key.casefold()
+        or needle in statute.citation.casefold()
+        or needle in statute.display.casefold()
+    ]
 
 
 def _name_matches(query: str) -> Q:

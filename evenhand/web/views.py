@@ -11,14 +11,12 @@ from django.views.decorators.http import require_GET
 
 from evenhand.accounts.models import User
 from evenhand.appointments.selectors import petitions_on_case
-from evenhand.cases.forms import ContactForm, RoleChangeForm, TeamAddForm
 from evenhand.cases.models import Case
 from evenhand.cases.selectors import (
     CaseFilters,
     case_audit_trail,
     case_detail,
     case_list,
-    case_people,
 )
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, may
@@ -88,9 +86,6 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
         "flags": flags_on_case(user=user, case=case),
         "screens": screens_on_case(user=user, case=case),
         "petitions": petitions_on_case(case=case),
-        "contact_form": ContactForm(people=case_people(case=case)) if can_edit else None,
-        "role_form": RoleChangeForm(case=case) if can_edit else None,
-        "team_form": TeamAddForm() if can_edit else None,
     }
     return render(request, "cases/detail.html", context)
 
