@@ -19,7 +19,7 @@ from evenhand.cases.selectors import (
     case_list,
 )
 from evenhand.jurisdictions.ruleset import active_ruleset
-from evenhand.screening.policies import CaseAction, may
+from evenhand.screening.policies import CaseAction, allowed_actions
 from evenhand.screening.selectors import flags_on_case, screens_on_case
 
 from .forms import CaseSearchForm
@@ -75,14 +75,15 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     detail = case_detail(user=user, case_id=case_id)
     case = detail.case
     current = [charge for charge in detail.charges if charge.is_current]
-    can_edit = may(user, case, CaseAction.EDIT)
+    allowed = allowed_actions(user, case)
+    can_edit = CaseAction.EDIT in allowed
     context = {
         "detail": detail,
         "case": case,
         "current_charges": current,
         "superseded_charges": [charge for charge in detail.charges if not charge.is_current],
         "can_edit": can_edit,
-        "can_charge": may(user, case, CaseAction.CHARGE),
+        "can_charge": CaseAction.CHARGE in allowed,
         "flags": flags_on_case(user=user, case=case),
         "screens": screens_on_case(user=user, case=case),
         "petitions": petitions_on_case(case=case),
