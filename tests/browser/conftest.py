@@ -65,13 +65,17 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
         "EVENHAND_DATA_DIR": str(data_dir),
         "EVENHAND_REQUIRE_OTP": "false",
     }
-    admin_url = os.environ.get("DATABASE_URL", "")
+    suite_url = os.environ.get("DATABASE_URL", "")
     database = ""
-    if admin_url:
+    admin_url = ""
+    if suite_url:
+        # Databases are created from the server's maintenance database, whatever the suite's
+        # own database is called (it need not exist: Django tests on test_<name>).
+        parts = urlsplit(suite_url)
+        admin_url = urlunsplit(parts._replace(path="/postgres"))
         database = f"evenhand_e2e_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
-        parts = urlsplit(admin_url)
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
     _evenhand(env, "migrate", "--no-input")
     _evenhand(env, "demo", "--password", DEMO_PASSWORD, "--generated", "30")
