@@ -178,7 +178,7 @@ def stream_entries(chunk_size: int = 5000) -> Iterator[dict[str, Any]]:
 # processes costs more than it saves.
 PARALLEL_THRESHOLD = 50_000
 # Rows per chunk: what one fetch reads and one worker checks at a time.
-VERIFY_CHUNK_ROWS = 10_000
+VERIFY_CHUNK_ROWS = 5_000
 # Chunks handed to the workers and not yet combined, per worker: bounds the memory in use.
 _IN_FLIGHT_PER_WORKER = 2
 
