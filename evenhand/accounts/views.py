@@ -12,21 +12,16 @@ from django_otp import login as otp_login
 from django_otp.forms import OTPTokenForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .current import signed_in_user
 from .forms import ApiTokenForm, TotpConfirmForm
-from .models import ApiToken, User
+from .models import ApiToken
 from .services import api_token_create, api_token_revoke, totp_device_confirm, totp_device_create
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TypeError("authenticated user expected")
-    return request.user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("otp-setup")
     form = OTPTokenForm(user, request, data=request.POST or None)
@@ -39,7 +34,7 @@ def otp_verify(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("otp-verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -63,7 +58,7 @@ def otp_setup(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = ApiTokenForm(request.POST or None)
     issued_secret = ""
     if request.method == "POST" and form.is_valid():
@@ -90,7 +85,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
     api_token_revoke(actor=user, token=token)
     messages.success(request, f"Token {token.name!r} revoked.")

@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 
 from evenhand.accounts.models import User
 from evenhand.comms import selectors, services
+from evenhand.comms.export import EXPORT_COLUMNS, spreadsheet_safe
 from evenhand.comms.models import Message
 
 from .auth import current_user
@@ -47,20 +48,6 @@ from .schemas_screening import visible_case_ids
 
 router = Router(tags=["messages"])
 
-# A spreadsheet runs a cell starting with these as a formula (tab and CR per OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_COLUMNS = (
-    "id",
-    "thread_id",
-    "sent_at",
-    "sender",
-    "recipients",
-    "cases",
-    "status",
-    "subject",
-    "body",
-    "attachments",
-)
 EXPORT_CHUNK = 200
 BINARY_DOWNLOAD = {
     "responses": {
@@ -138,10 +125,6 @@ def list_held_messages(request: HttpRequest, filters: Query[PageQuery]) -> Messa
     )
 
 
-def _csv_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
 def _csv_row(item: MessageOut) -> list[str]:
     values = (
         str(item.id),
@@ -155,7 +138,7 @@ def _csv_row(item: MessageOut) -> list[str]:
         item.body,
         " ".join(attachment.filename for attachment in item.attachments),
     )
-    return [_csv_cell(value) for value in values]
+    return [spreadsheet_safe(value) for value in values]
 
 
 def _export_lines(messages: QuerySet[Message], *, oversight: bool, as_csv: bool) -> Iterator[str]:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from evenhand.accounts.models import User
+from evenhand.accounts.current import signed_in_user
 from evenhand.screening.policies import CaseAction, may
 from evenhand.screening.views import errors_into
 
@@ -19,25 +19,19 @@ from .selectors import petition_detail, petition_list
 from .services import court_order_record, petition_document
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TypeError("authenticated user expected")
-    return request.user
-
-
 @login_required
 def petition_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appointments/petition_list.html",
-        {"petitions": petition_list(user=_user(request))},
+        {"petitions": petition_list(user=signed_in_user(request))},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def petition_detail_view(request: HttpRequest, petition_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     petition = petition_detail(user=user, petition_id=petition_id)
     may_record = petition.status == PetitionStatus.DRAFTED and may(
         user, petition.case, CaseAction.EDIT
@@ -77,7 +71,7 @@ def petition_detail_view(request: HttpRequest, petition_id: int) -> HttpResponse
 
 @login_required
 def petition_download_view(request: HttpRequest, petition_id: int) -> HttpResponse:
-    petition, text = petition_document(actor=_user(request), petition_id=petition_id)
+    petition, text = petition_document(actor=signed_in_user(request), petition_id=petition_id)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="petition-{petition.pk}-{petition.case.number}.txt"'

@@ -15,11 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from evenhand.accounts.current import signed_in_user
 from evenhand.accounts.models import Role, User
 from evenhand.cases.selectors import case_ids_for_numbers
 from evenhand.screening.policies import OVERSIGHT
 from evenhand.screening.views import errors_into
 
+from .export import EXPORT_COLUMNS, spreadsheet_safe
 from .forms import MessageForm, ReviewForm, SearchForm
 from .models import Message, MessageStatus
 from .selectors import (
@@ -40,38 +42,21 @@ from .services import (
 )
 
 PER_PAGE = 25
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_FIELDS = [
-    "id",
-    "thread",
-    "sent_at",
-    "sender",
-    "recipients",
-    "cases",
-    "status",
-    "subject",
-    "body",
-    "attachments",
-]
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TypeError("authenticated user expected")
-    return request.user
 
 
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox(user=_user(request)), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(inbox(user=signed_in_user(request)), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "comms/inbox.html", {"page": page, "title": "Inbox"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def compose_view(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     form = MessageForm(
         request.POST or None,
         request.FILES or None,
@@ -119,7 +104,7 @@ def compose_view(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     items = thread_messages(user=user, thread_id=thread_id)
     if not items:
         raise Http404("Conversation not found.")
@@ -148,7 +133,7 @@ def _filters(user: User, form: SearchForm) -> MessageFilters:
 
 @login_required
 def search_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = SearchForm(request.GET or None)
     results = message_search(user=user, filters=_filters(user, form)) if form.is_valid() else None
     page = (
@@ -165,16 +150,11 @@ def search_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported text."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
 def _export_rows(items: list[Message]) -> list[dict[str, str]]:
     return [
         {
             "id": str(m.pk),
-            "thread": str(m.thread_id),
+            "thread_id": str(m.thread_id),
             "sent_at": m.sent_at.isoformat(),
             "sender": m.sender.username,
             "recipients": " ".join(r.user.username for r in m.recipients.all()),
@@ -190,7 +170,7 @@ def _export_rows(items: list[Message]) -> list[dict[str, str]]:
 
 @login_required
 def export_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = SearchForm(request.GET or None)
     if not form.is_valid() and request.GET:
         return HttpResponse("Invalid filters.", status=400, content_type="text/plain")
@@ -204,10 +184,10 @@ def export_view(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="messages.jsonl"'
         return response
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="messages.csv"'
     return response
@@ -215,7 +195,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    attachment = attachment_for(user=_user(request), attachment_id=attachment_id)
+    attachment = attachment_for(user=signed_in_user(request), attachment_id=attachment_id)
     if attachment is None:
         raise Http404("Attachment not found.")
     response = HttpResponse(bytes(attachment.content), content_type="application/octet-stream")
@@ -227,7 +207,7 @@ def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
 
 @login_required
 def held_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role not in OVERSIGHT:
         raise PermissionDenied("Held messages are for the ethics officer and oversight.")
     return render(
@@ -250,7 +230,7 @@ def review_view(request: HttpRequest, message_id: int) -> HttpResponseBase:
         return redirect("held-messages")
     try:
         held_message_review(
-            actor=_user(request),
+            actor=signed_in_user(request),
             message_id=message_id,
             release=form.cleaned_data["decision"] == "release",
             note=form.cleaned_data["note"],

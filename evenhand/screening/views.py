@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evenhand.accounts.models import Role, User
+from evenhand.accounts.current import signed_in_user
+from evenhand.accounts.models import Role
 from evenhand.cases.selectors import case_ids_for_numbers
 
 from .forms import LiftForm, ResolveForm, ScreenForm
@@ -26,12 +27,6 @@ from .services import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TypeError("authenticated user expected")
-    return request.user
-
-
 def errors_into(form: Form, exc: ValidationError) -> None:
     """Show a service's validation errors on the form that submitted the input."""
     if hasattr(exc, "error_dict"):
@@ -43,7 +38,7 @@ def errors_into(form: Form, exc: ValidationError) -> None:
 
 @login_required
 def screen_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "screening/screen_list.html",
@@ -58,7 +53,7 @@ def screen_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def screen_create_view(request: HttpRequest) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role not in SCREEN_MANAGERS:
         raise PermissionDenied("Only the ethics officer or the office's leadership raise screens.")
     form = ScreenForm(request.POST or None)
@@ -91,7 +86,7 @@ def screen_create_view(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def screen_detail_view(request: HttpRequest, screen_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     screen = screen_detail(user=user, screen_id=screen_id)
     if screen is None:
         raise Http404("Screen not found.")
@@ -112,7 +107,7 @@ def screen_detail_view(request: HttpRequest, screen_id: int) -> HttpResponse:
 @require_POST
 def screen_acknowledge_view(request: HttpRequest, screen_id: int) -> HttpResponseBase:
     try:
-        screen_acknowledge(actor=_user(request), screen_id=screen_id)
+        screen_acknowledge(actor=signed_in_user(request), screen_id=screen_id)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -128,7 +123,9 @@ def screen_lift_view(request: HttpRequest, screen_id: int) -> HttpResponseBase:
         messages.error(request, "Give the reason for lifting the screen.")
         return redirect("screen-detail", screen_id=screen_id)
     try:
-        screen_lift(actor=_user(request), screen_id=screen_id, reason=form.cleaned_data["reason"])
+        screen_lift(
+            actor=signed_in_user(request), screen_id=screen_id, reason=form.cleaned_data["reason"]
+        )
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
@@ -138,7 +135,7 @@ def screen_lift_view(request: HttpRequest, screen_id: int) -> HttpResponseBase:
 
 @login_required
 def conflict_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     flags = list(flag_list(user=user))
     head = user.role == Role.STATES_ATTORNEY
     forms = {
@@ -156,7 +153,7 @@ def conflict_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def conflict_resolve_view(request: HttpRequest, flag_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     form = ResolveForm(
         request.POST, prefix=f"f{flag_id}", head_of_office=user.role == Role.STATES_ATTORNEY
     )

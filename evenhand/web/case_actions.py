@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from evenhand.accounts.models import User
+from evenhand.accounts.current import signed_in_user
 from evenhand.cases import services
 from evenhand.cases.forms import ContactForm, RoleChangeForm, TeamAddForm
 from evenhand.cases.models import AssignmentRole, Case, ContactChannel, ParticipantRole
@@ -21,12 +21,6 @@ from evenhand.cases.selectors import case_people
 from evenhand.screening.policies import CaseAction, access_case
 from evenhand.screening.services import conflict_check_run
 from evenhand.screening.views import errors_into
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise TypeError("authenticated user expected")
-    return request.user
 
 
 def _form_page(
@@ -56,7 +50,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_log_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     case = access_case(user, case_id, CaseAction.EDIT, log_read=False)
     form = ContactForm(request.POST or None, people=case_people(case=case))
 
@@ -86,7 +80,7 @@ def contact_log_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     case = access_case(user, case_id, CaseAction.EDIT, log_read=False)
     form = RoleChangeForm(request.POST or None, case=case)
 
@@ -114,7 +108,7 @@ def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_add_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     case = access_case(user, case_id, CaseAction.EDIT, log_read=False)
     form = TeamAddForm(request.POST or None)
 
@@ -138,7 +132,7 @@ def team_add_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
 @login_required
 @require_POST
 def conflict_check_view(request: HttpRequest, case_id: int) -> HttpResponse | HttpResponseBase:
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         flags = conflict_check_run(actor=user, case_id=case_id)
     except PermissionDenied as exc:

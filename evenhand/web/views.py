@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from evenhand.accounts.models import User
+from evenhand.accounts.current import signed_in_user
 from evenhand.appointments.selectors import petitions_on_case
 from evenhand.cases.models import Case
 from evenhand.cases.selectors import (
@@ -28,13 +28,6 @@ CASES_PER_PAGE = 25
 AUDIT_ENTRIES_PER_PAGE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # login_required has already redirected anonymous users
-        raise TypeError("authenticated user expected")
-    return user
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponseRedirect:
     return redirect("case-list")
@@ -51,7 +44,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = CaseSearchForm(request.GET or None)
     filters = form.filters() if form.is_valid() else CaseFilters()
     paginator = Paginator(case_list(user=user, filters=filters), CASES_PER_PAGE)
@@ -71,7 +64,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     detail = case_detail(user=user, case_id=case_id)
     case = detail.case
     current = [charge for charge in detail.charges if charge.is_current]
@@ -94,7 +87,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def case_audit_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     case, entries = case_audit_trail(user=user, case_id=case_id)
     page = Paginator(entries, AUDIT_ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     context: dict[str, Case | object] = {"case": case, "page": page}
