@@ -132,6 +132,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "aliases": ("id", "person", "name", "created_at"),
     "cases": (
         "id", "number", "title", "status", "received_on", "summary", "created_at", "updated_at",
+        "special_prosecution",
     ),
     "assignments": ("id", "case", "user", "role", "assigned_at", "ended_at"),
     "participants": ("id", "case", "person", "role", "added_at"),
@@ -252,7 +253,9 @@ class OfficeBuilder:
             f"participant(s); reports, statements and evidence inventory received for review."
         )
         updated = opened + dt.timedelta(days=rng.randrange(0, 400))
-        t.cases.append((case_id, number, title, status, day, summary, opened, updated))
+        # special_prosecution: "none" (handled by the office), as the column's migration sets
+        # for existing rows; COPY does not apply Django field defaults.
+        t.cases.append((case_id, number, title, status, day, summary, opened, updated, "none"))
         filings = self._charges(case_id, day, lead, defendants, charge_rows)
         self._events(
             case_id=case_id,
