@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import accounts, appointments, cases, messages, oversight, reference, screening
+from . import (
+    accounts,
+    analytics,
+    appointments,
+    cases,
+    charging,
+    dispositions,
+    messages,
+    oversight,
+    records_requests,
+    reference,
+    screening,
+    sealing,
+    search,
+    transparency,
+)
 from .auth import ApiTokenAuth, BrowserSessionAuth
 from .errors import install_exception_handlers
 
@@ -31,3 +46,10 @@ api.add_router("/", screening.router)
 api.add_router("/", appointments.router)
 api.add_router("/messages", messages.router)
 api.add_router("/oversight", oversight.router)
+api.add_router("/", charging.router)
+api.add_router("/", analytics.router)
+api.add_router("/", dispositions.router)
+api.add_router("/", sealing.router)
+api.add_router("/", records_requests.router)
+api.add_router("/", search.router)
+api.add_router("/", transparency.router)

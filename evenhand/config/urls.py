@@ -11,4 +11,11 @@ urlpatterns = [
     path("", include("evenhand.screening.urls")),
     path("", include("evenhand.appointments.urls")),
     path("", include("evenhand.comms.urls")),
+    path("", include("evenhand.charging.urls")),
+    path("", include("evenhand.dispositions.urls")),
+    path("", include("evenhand.sealing.urls")),
+    path("", include("evenhand.records_requests.urls")),
+    path("", include("evenhand.search.urls")),
+    path("", include("evenhand.analytics.urls")),
+    path("", include("evenhand.transparency.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Intake, felony review and charging decisions, each checked against comparable history."""

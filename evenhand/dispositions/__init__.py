@@ -1,0 +1,1 @@
+"""Dispositions per charge, diversion programmes with structured terms, and their legal effect."""

@@ -1,0 +1,1 @@
+"""Full-text search over case records, events and case messages (SQLite FTS5, PostgreSQL)."""

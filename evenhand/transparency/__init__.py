@@ -1,0 +1,1 @@
+"""Public office metrics and the de-identified open-data export."""
