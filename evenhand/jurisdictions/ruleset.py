@@ -65,6 +65,54 @@ class SpecialProsecutorRules:
 
 
 @dataclass(frozen=True)
+class RedactionKind:
+    """One kind of private or personal information and the exemption that covers it."""
+
+    kind: str
+    label: str
+    exemption: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class RedactionRules:
+    citation: str
+    official_email_domains: frozenset[str]
+    sealed_withheld_citation: str
+    kinds: dict[str, RedactionKind] = field(default_factory=dict)
+
+    def exemption(self, kind: str) -> str:
+        try:
+            return self.kinds[kind].exemption
+        except KeyError:
+            msg = f"Redaction kind {kind!r} has no exemption in the ruleset."
+            raise RulesetError(msg) from None
+
+
+def _parse_redaction(raw: dict[str, Any]) -> RedactionRules:
+    domains = _require(raw, "official_email_domains", "redaction", list)
+    kinds: dict[str, RedactionKind] = {}
+    for index, entry in enumerate(_require(raw, "kinds", "redaction", list)):
+        where = f"redaction.kinds[{index}]"
+        parsed = RedactionKind(
+            kind=_require(entry, "kind", where),
+            label=_require(entry, "label", where),
+            exemption=_require(entry, "exemption", where),
+            citation=_require(entry, "citation", where),
+        )
+        if parsed.kind in kinds:
+            msg = f"{where}: duplicate redaction kind {parsed.kind!r}"
+            raise RulesetError(msg)
+        kinds[parsed.kind] = parsed
+    return RedactionRules(
+        citation=_require(raw, "citation", "redaction"),
+        official_email_domains=frozenset(str(domain).lower() for domain in domains),
+        sealed_withheld_citation=_require(raw, "sealed_withheld_citation", "redaction"),
+        kinds=kinds,
+    )
+
+
+@dataclass(frozen=True)
 class Ruleset:
     key: str
     name: str
@@ -75,6 +123,7 @@ class Ruleset:
     special_prosecutor: SpecialProsecutorRules
     classes: dict[str, OffenseClass] = field(default_factory=dict)
     statutes: dict[str, Statute] = field(default_factory=dict)
+    redaction: RedactionRules | None = None
 
     def offense_class(self, code: str) -> OffenseClass:
         """The class for a code; any code the ruleset does not list is an explicit unknown."""
@@ -185,6 +234,7 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
         ),
         classes=classes,
         statutes=statutes,
+        redaction=_parse_redaction(data["redaction"]) if "redaction" in data else None,
     )
 
 
