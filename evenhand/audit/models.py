@@ -7,6 +7,9 @@ TRUNCATE; the hash chain makes any change that bypasses them detectable by `audi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -60,6 +63,9 @@ class AuditAction(models.TextChoices):
     MESSAGE_REVIEWED = "message.reviewed", "Held message reviewed"
     MESSAGE_READ = "message.read", "Message thread read"
     MESSAGES_EXPORTED = "message.exported", "Messages exported"
+    # Full-text search over case content (who searched for what).
+    SEARCH_PERFORMED = "search.performed", "Case content searched"
+    SEARCH_REINDEXED = "search.reindexed", "Search index rebuilt"
     # The log itself.
     AUDIT_EXPORTED = "audit.exported", "Audit log exported"
     AUDIT_READ = "audit.read", "Audit log read"
@@ -69,6 +75,19 @@ class AuditOutcome(models.TextChoices):
     SUCCESS = "success", "Succeeded"
     REFUSED = "refused", "Refused"
     FAILED = "failed", "Failed"
+
+
+class ActionField(models.CharField):  # type: ignore[type-arg]  # generic only in django-stubs
+    """A CharField whose choices stay out of migrations.
+
+    Every app adds its own audit actions; the column itself never changes, so a new action
+    should not need a migration in the audit app (and parallel work should not race for one).
+    """
+
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
+        name, _path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class AuditEntry(models.Model):
@@ -84,7 +103,7 @@ class AuditEntry(models.Model):
     )
     # The username at the time, so the entry reads the same after an account is renamed.
     actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=64, choices=AuditAction.choices)
+    action = ActionField(max_length=64, choices=AuditAction.choices)
     outcome = models.CharField(
         max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
     )
