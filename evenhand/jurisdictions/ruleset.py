@@ -113,6 +113,38 @@ def _parse_redaction(raw: dict[str, Any]) -> RedactionRules:
 
 
 @dataclass(frozen=True)
+class SealingRules:
+    """Who keeps access to a sealed case, and the citations the sealing pages show."""
+
+    citation: str
+    immediate_citation: str
+    later_citation: str
+    expungement_citation: str
+    court_ordered_access_citation: str
+    foia_exempt_citation: str
+    roles_with_standing: frozenset[str]
+
+
+def _parse_sealing(raw: dict[str, Any]) -> SealingRules:
+    roles = _require(raw, "roles_with_standing", "sealing", list)
+    if not all(isinstance(role, str) and role.strip() for role in roles):
+        msg = "sealing: roles_with_standing must be a list of role keys"
+        raise RulesetError(msg)
+    citations = (
+        "citation",
+        "immediate_citation",
+        "later_citation",
+        "expungement_citation",
+        "court_ordered_access_citation",
+        "foia_exempt_citation",
+    )
+    return SealingRules(
+        **{name: _require(raw, name, "sealing") for name in citations},
+        roles_with_standing=frozenset(roles),
+    )
+
+
+@dataclass(frozen=True)
 class Ruleset:
     key: str
     name: str
@@ -124,6 +156,7 @@ class Ruleset:
     classes: dict[str, OffenseClass] = field(default_factory=dict)
     statutes: dict[str, Statute] = field(default_factory=dict)
     redaction: RedactionRules | None = None
+    sealing: SealingRules | None = None
 
     def offense_class(self, code: str) -> OffenseClass:
         """The class for a code; any code the ruleset does not list is an explicit unknown."""
@@ -235,6 +268,7 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
         classes=classes,
         statutes=statutes,
         redaction=_parse_redaction(data["redaction"]) if "redaction" in data else None,
+        sealing=_parse_sealing(data["sealing"]) if "sealing" in data else None,
     )
 
 
