@@ -66,6 +66,18 @@ class AuditAction(models.TextChoices):
     # Full-text search over case content (who searched for what).
     SEARCH_PERFORMED = "search.performed", "Case content searched"
     SEARCH_REINDEXED = "search.reindexed", "Search index rebuilt"
+    # Dispositions, diversion programmes and their terms, the re-prosecution bar.
+    DISPOSITION_RECORDED = "disposition.recorded", "Charge disposition recorded"
+    DISPOSITION_CHANGED = "disposition.changed", "Charge disposition changed"
+    ENROLMENT_CREATED = "enrolment.created", "Diversion programme enrolment recorded"
+    ENROLMENT_CHANGED = "enrolment.changed", "Diversion programme enrolment changed"
+    ENROLMENT_ENDED = "enrolment.ended", "Diversion programme enrolment ended"
+    TERM_ADDED = "term.added", "Programme term added"
+    TERM_CHANGED = "term.changed", "Programme term changed"
+    TERM_ENTRY_LOGGED = "term.entry_logged", "Term completion logged"
+    SAME_CONDUCT_LINKED = "bar.same_conduct_linked", "Case linked as the same conduct"
+    BAR_WARNED = "bar.warned", "Re-prosecution bar warning shown"
+    BAR_OVERRIDDEN = "bar.overridden", "Re-prosecution bar overridden with reason"
     # The log itself.
     AUDIT_EXPORTED = "audit.exported", "Audit log exported"
     AUDIT_READ = "audit.read", "Audit log read"
