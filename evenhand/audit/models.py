@@ -63,6 +63,13 @@ class AuditAction(models.TextChoices):
     MESSAGE_REVIEWED = "message.reviewed", "Held message reviewed"
     MESSAGE_READ = "message.read", "Message thread read"
     MESSAGES_EXPORTED = "message.exported", "Messages exported"
+    # Sealing, expungement and court-ordered access (20 ILCS 2630).
+    SEALING_ORDER_RECORDED = "sealing.order_recorded", "Sealing or expungement order recorded"
+    UNSEALING_ORDER_RECORDED = "sealing.unsealed", "Unsealing order recorded"
+    SEALED_ACCESS_GRANTED = "sealing.access_granted", "Court-ordered access to a sealed case"
+    SEALED_ACCESS_REVOKED = "sealing.access_revoked", "Court-ordered access revoked"
+    SEALED_ACCESS_REASON_GIVEN = "sealing.reason_given", "Reason given to open a sealed case"
+    SEALING_DOCUMENT_READ = "sealing.document_read", "Sealing order document downloaded"
     # Full-text search over case content (who searched for what).
     SEARCH_PERFORMED = "search.performed", "Case content searched"
     SEARCH_REINDEXED = "search.reindexed", "Search index rebuilt"
