@@ -65,6 +65,24 @@ class SpecialProsecutorRules:
 
 
 @dataclass(frozen=True)
+class ChargingRules:
+    """Office policy for charging decisions compared with history."""
+
+    rationale_percentile: float
+    citation: str
+
+
+def _parse_charging(raw: dict[str, Any]) -> ChargingRules:
+    percentile = _require(raw, "rationale_percentile", "charging", float)
+    if not 0 < percentile <= 100:
+        msg = f"charging: rationale_percentile must be in (0, 100], got {percentile}"
+        raise RulesetError(msg)
+    return ChargingRules(
+        rationale_percentile=percentile, citation=_require(raw, "citation", "charging")
+    )
+
+
+@dataclass(frozen=True)
 class RedactionKind:
     """One kind of private or personal information and the exemption that covers it."""
 
@@ -157,6 +175,7 @@ class Ruleset:
     statutes: dict[str, Statute] = field(default_factory=dict)
     redaction: RedactionRules | None = None
     sealing: SealingRules | None = None
+    charging: ChargingRules | None = None
 
     def offense_class(self, code: str) -> OffenseClass:
         """The class for a code; any code the ruleset does not list is an explicit unknown."""
@@ -269,6 +288,7 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
         statutes=statutes,
         redaction=_parse_redaction(data["redaction"]) if "redaction" in data else None,
         sealing=_parse_sealing(data["sealing"]) if "sealing" in data else None,
+        charging=_parse_charging(data["charging"]) if "charging" in data else None,
     )
 
 
