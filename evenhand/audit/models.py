@@ -85,9 +85,28 @@ class AuditAction(models.TextChoices):
     SAME_CONDUCT_LINKED = "bar.same_conduct_linked", "Case linked as the same conduct"
     BAR_WARNED = "bar.warned", "Re-prosecution bar warning shown"
     BAR_OVERRIDDEN = "bar.overridden", "Re-prosecution bar overridden with reason"
+    # Public-records requests (FOIA): intake, deadlines, review, redaction, response.
+    RECORDS_REQUEST_RECEIVED = "records_request.received", "Records request received"
+    RECORDS_SUBMISSION_REFUSED = (
+        "records_request.submission_refused",
+        "Public records-request submission refused (rate limit or spam check)",
+    )
+    RECORDS_REQUEST_CLASSIFIED = "records_request.classified", "Requester class changed"
+    RECORDS_REQUEST_EXTENDED = "records_request.extended", "Response deadline extended"
+    RECORDS_REQUEST_STATUS_CHANGED = "records_request.status_changed", "Request status changed"
+    RECORDS_REQUEST_SEARCHED = "records_request.searched", "Records searched for a request"
+    RECORDS_RECORD_REVIEWED = "records_request.record_reviewed", "Record marked for a request"
+    RECORDS_REDACTION_DECIDED = "records_request.redaction_decided", "Redaction decided"
+    RECORDS_REQUEST_RESPONDED = "records_request.responded", "Response letter issued"
+    RECORDS_PACKAGE_DOWNLOADED = "records_request.package_downloaded", "Release package read"
+    RECORDS_PACKAGE_PUBLISHED = "records_request.published", "Release published in the library"
+    RECORDS_APPEAL_RECORDED = "records_request.appeal_recorded", "Appeal or PAC review recorded"
+    RECORDS_APPEAL_CLOSED = "records_request.appeal_closed", "Appeal or PAC review closed"
     # The log itself.
     AUDIT_EXPORTED = "audit.exported", "Audit log exported"
     AUDIT_READ = "audit.read", "Audit log read"
+    BACKUP_CREATED = "operations.backup_created", "Backup taken"
+    BACKUP_RESTORED = "operations.backup_restored", "Backup restored and verified"
 
 
 class AuditOutcome(models.TextChoices):
