@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "evenhand.records_requests",
     "evenhand.search",
     "evenhand.transparency",
+    "evenhand.operations",
     "evenhand.api",
     "evenhand.web",
     "evenhand.demo",
@@ -202,6 +203,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 # The jurisdiction whose rules (statutes, classes, deadlines) the office works under.
 EVENHAND_JURISDICTION = env.str("EVENHAND_JURISDICTION", default="illinois")
+
+# Parquet snapshots the analytics read (open-data releases and the office's own export).
+EVENHAND_ANALYTICS_DIR = Path(
+    env.str("EVENHAND_ANALYTICS_DIR", default=str(DATA_DIR / "analytics"))
+)
+
+# Public metrics withhold any count below this (and enough others that none can be worked
+# out). 11 follows the common public-health rule of suppressing counts of 1 to 10.
+EVENHAND_PUBLIC_MIN_CELL = env.int("EVENHAND_PUBLIC_MIN_CELL", default=11)
 
 LOGGING = {
     "version": 1,

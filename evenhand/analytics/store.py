@@ -1,0 +1,337 @@
+"""The analytics store: Parquet snapshots per dataset and release, read through DuckDB.
+
+Layout under ``settings.EVENHAND_ANALYTICS_DIR``::
+
+    <dataset>/release=<release id>/part-0.parquet   one partition per dataset and release
+    _manifests/<release id>.json                      what the release holds; its commit mark
+    _staging/                                         work in progress of an import
+
+A release is visible only once its manifest names the dataset, and the manifest is written
+last, with a rename: a killed import or export leaves nothing that a query can see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+
+from evenhand.analytics.layouts import (
+    RELEASE_COLUMN,
+    SOURCE_COLUMN,
+    Dataset,
+    store_columns,
+)
+
+OFFICE_RELEASE = "office"
+SOURCE_OPENDATA = "opendata"
+SOURCE_OFFICE = "office"
+
+_RELEASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MANIFESTS = "_manifests"
+_STAGING = "_staging"
+_PART = "part-0.parquet"
+
+
+class StoreError(ValueError):
+    """A request the store refuses: unknown dataset, bad release id, wrong columns."""
+
+
+def analytics_dir() -> Path:
+    return Path(settings.EVENHAND_ANALYTICS_DIR)
+
+
+def check_release_id(release: str) -> str:
+    if not _RELEASE_ID.match(release):
+        raise StoreError(
+            f"release id {release!r} must be 1-64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return release
+
+
+def dataset_named(name: str) -> Dataset:
+    try:
+        return Dataset(name)
+    except ValueError:
+        known = ", ".join(d.value for d in Dataset)
+        raise StoreError(f"unknown dataset {name!r}; the datasets are {known}") from None
+
+
+@dataclass
+class FileRecord:
+    """One source file of a release as the manifest keeps it."""
+
+    name: str
+    sha256: str
+    dataset: str
+    layout: str
+    rows_read: int
+    rows_rejected: int
+
+
+@dataclass
+class Manifest:
+    release: str
+    source: str
+    imported_at: str
+    # dataset -> rows stored
+    datasets: dict[str, int] = field(default_factory=dict)
+    files: list[FileRecord] = field(default_factory=list)
+    layout: str = ""
+    note: str = ""
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["rows_read"] = self.rows_read
+        data["rows_rejected"] = self.rows_rejected
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(
+            release=str(data["release"]),
+            source=str(data.get("source", SOURCE_OPENDATA)),
+            imported_at=str(data.get("imported_at", "")),
+            datasets={str(k): int(v) for k, v in dict(data.get("datasets", {})).items()},
+            files=[FileRecord(**f) for f in data.get("files", [])],
+            layout=str(data.get("layout", "")),
+            note=str(data.get("note", "")),
+        )
+
+
+def _manifest_path(release: str) -> Path:
+    return analytics_dir() / _MANIFESTS / f"{release}.json"
+
+
+def _partition_dir(dataset: Dataset, release: str, root: Path | None = None) -> Path:
+    return (root or analytics_dir()) / dataset.value / f"{RELEASE_COLUMN}={release}"
+
+
+def read_manifest(release: str) -> Manifest | None:
+    path = _manifest_path(check_release_id(release))
+    if not path.exists():
+        return None
+    return Manifest.from_json(json.loads(path.read_text()))
+
+
+def list_releases() -> list[Manifest]:
+    """Every committed release, newest first."""
+    folder = analytics_dir() / _MANIFESTS
+    if not folder.is_dir():
+        return []
+    manifests = [Manifest.from_json(json.loads(p.read_text())) for p in folder.glob("*.json")]
+    return sorted(manifests, key=lambda m: (m.imported_at, m.release), reverse=True)
+
+
+def _write_manifest(manifest: Manifest) -> None:
+    path = _manifest_path(manifest.release)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+    temporary.write_text(json.dumps(manifest.to_json(), indent=2, sort_keys=True))
+    os.replace(temporary, path)
+
+
+def now_iso() -> str:
+    return datetime.now(tz=UTC).isoformat(timespec="seconds")
+
+
+def _empty_select(dataset: Dataset) -> str:
+    columns = [*store_columns(dataset), (RELEASE_COLUMN, "VARCHAR")]
+    return "SELECT " + ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in columns)
+
+
+def _visible_files(dataset: Dataset) -> list[str]:
+    files: list[str] = []
+    for manifest in list_releases():
+        if dataset.value in manifest.datasets:
+            part = _partition_dir(dataset, manifest.release) / _PART
+            if part.exists():
+                files.append(str(part))
+    return sorted(files)
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per dataset over all committed releases.
+
+    Rows carry ``release`` from the partition; ids are only unique within a release, so join
+    on ``(release, case_id)``. A dataset with no files yet is an empty view with its columns.
+    """
+    connection = duckdb.connect(":memory:")
+    for dataset in Dataset:
+        empty = _empty_select(dataset)
+        files = _visible_files(dataset)
+        if files:
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            body = (
+                # Column names are the layout's constants and paths are quoted: no input here.
+                f"SELECT * FROM ({empty} WHERE false) UNION ALL BY NAME "  # noqa: S608
+                f"SELECT * FROM read_parquet([{listing}], hive_partitioning = true, "
+                "hive_types = {'release': VARCHAR}, union_by_name = true)"
+            )
+        else:
+            body = f"{empty} WHERE false"
+        connection.execute(f"CREATE VIEW {dataset.value} AS {body}")
+    return connection
+
+
+def conform_sql(dataset: Dataset, relation: str, present: set[str], source: str) -> str:
+    """SELECT that casts a relation's columns to the store's types and fills missing ones."""
+    unknown = present - {name for name, _ in store_columns(dataset)}
+    if unknown:
+        raise StoreError(f"{dataset.value} has no columns named {', '.join(sorted(unknown))}")
+    parts = []
+    for name, kind in store_columns(dataset):
+        if name in present:
+            parts.append(f"CAST({name} AS {kind}) AS {name}")
+        elif name == SOURCE_COLUMN:
+            parts.append(f"CAST('{source}' AS VARCHAR) AS {name}")
+        else:
+            parts.append(f"CAST(NULL AS {kind}) AS {name}")
+    return f"SELECT {', '.join(parts)} FROM {relation}"  # noqa: S608 - checked names only
+
+
+def write_release(dataset: str | Dataset, release: str, table: pa.Table) -> int:
+    """Write one dataset of one release, replacing that partition, and mark it committed.
+
+    Columns are store column names (any subset); missing ones are stored as NULL, unknown
+    ones are refused. ``source`` defaults to 'office' for the office release, else 'opendata'.
+    Returns the number of rows written.
+    """
+    chosen = dataset_named(dataset) if isinstance(dataset, str) else dataset
+    check_release_id(release)
+    present = set(table.column_names)
+    present.discard(RELEASE_COLUMN)
+    if RELEASE_COLUMN in table.column_names:
+        table = table.drop_columns([RELEASE_COLUMN])
+    source = SOURCE_OFFICE if release == OFFICE_RELEASE else SOURCE_OPENDATA
+    with staging_area() as staging:
+        target = staging / _PART
+        connection = duckdb.connect(":memory:")
+        try:
+            connection.register("incoming", table)
+            select = conform_sql(chosen, "incoming", present, source)
+            copy_to_parquet(connection, select, target)
+        finally:
+            connection.close()
+        commit_release(
+            release=release,
+            parts={chosen: target},
+            rows={chosen: int(table.num_rows)},
+            replace_release=False,
+            source=source,
+        )
+    return int(table.num_rows)
+
+
+def copy_to_parquet(connection: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    escaped = str(target).replace("'", "''")
+    connection.execute(
+        f"COPY ({select}) TO '{escaped}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+    )
+
+
+@contextmanager
+def staging_area() -> Iterator[Path]:
+    """A private folder inside the store (same file system, so renames are atomic)."""
+    folder = analytics_dir() / _STAGING / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def commit_release(
+    *,
+    release: str,
+    parts: dict[Dataset, Path],
+    rows: dict[Dataset, int],
+    replace_release: bool,
+    source: str,
+    files: list[FileRecord] | None = None,
+    layout: str = "",
+    note: str = "",
+) -> Manifest:
+    """Move staged Parquet files into place and write the manifest last.
+
+    With ``replace_release`` the release's old datasets disappear first (its manifest is
+    removed before any file moves), so a crash mid-way leaves the release absent, never
+    a mix of old and new. Without it, the given datasets are added to or replace those of
+    an existing release.
+    """
+    check_release_id(release)
+    existing = read_manifest(release)
+    manifest_path = _manifest_path(release)
+    if replace_release or existing is None:
+        manifest = Manifest(release=release, source=source, imported_at=now_iso())
+        if existing is not None:
+            manifest_path.unlink()
+            for name in existing.datasets:
+                shutil.rmtree(_partition_dir(Dataset(name), release), ignore_errors=True)
+    else:
+        manifest = existing
+        manifest.imported_at = now_iso()
+    for dataset, staged in parts.items():
+        target_dir = _partition_dir(dataset, release)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target_dir / _PART)
+        manifest.datasets[dataset.value] = rows[dataset]
+    if files is not None:
+        manifest.files = files
+    if layout:
+        manifest.layout = layout
+    if note:
+        manifest.note = note
+    _write_manifest(manifest)
+    return manifest
+
+
+def remove_release(release: str) -> bool:
+    """Forget a release: the manifest goes first, so queries stop seeing it at once."""
+    manifest = read_manifest(release)
+    if manifest is None:
+        return False
+    _manifest_path(release).unlink()
+    for dataset in Dataset:
+        shutil.rmtree(_partition_dir(dataset, release), ignore_errors=True)
+    return True
+
+
+def sweep_uncommitted() -> list[str]:
+    """Delete partitions no manifest vouches for (left by a killed import) and old staging."""
+    root = analytics_dir()
+    removed: list[str] = []
+    shutil.rmtree(root / _STAGING, ignore_errors=True)
+    committed = {m.release: set(m.datasets) for m in list_releases()}
+    for dataset in Dataset:
+        folder = root / dataset.value
+        if not folder.is_dir():
+            continue
+        for partition in folder.glob(f"{RELEASE_COLUMN}=*"):
+            release = partition.name.split("=", 1)[1]
+            if dataset.value not in committed.get(release, set()):
+                shutil.rmtree(partition, ignore_errors=True)
+                removed.append(str(partition.relative_to(root)))
+    return removed
