@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 
+from .programmes import Programme, ReprosecutionBar, parse_programmes
+
 RULESET_DIR = Path(__file__).resolve().parent
 VALID_CLASS_KINDS = frozenset({"felony", "misdemeanor", "unknown"})
 
@@ -176,6 +178,9 @@ class Ruleset:
     redaction: RedactionRules | None = None
     sealing: SealingRules | None = None
     charging: ChargingRules | None = None
+    # Diversion programmes and the re-prosecution bar (jurisdictions/programmes.py).
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    reprosecution_bar: ReprosecutionBar | None = None
 
     def offense_class(self, code: str) -> OffenseClass:
         """The class for a code; any code the ruleset does not list is an explicit unknown."""
@@ -269,6 +274,12 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
             msg = f"statutes[{index}]: duplicate statute key {statute.key!r}"
             raise RulesetError(msg)
         statutes[statute.key] = statute
+    programmes, reprosecution_bar = parse_programmes(
+        data,
+        statute_keys=frozenset(statutes),
+        class_codes=frozenset(classes),
+        error=RulesetError,
+    )
     return Ruleset(
         key=_require(head, "key", "jurisdiction"),
         name=_require(head, "name", "jurisdiction"),
@@ -289,6 +300,8 @@ def parse_ruleset(data: dict[str, Any]) -> Ruleset:
         redaction=_parse_redaction(data["redaction"]) if "redaction" in data else None,
         sealing=_parse_sealing(data["sealing"]) if "sealing" in data else None,
         charging=_parse_charging(data["charging"]) if "charging" in data else None,
+        programmes=programmes,
+        reprosecution_bar=reprosecution_bar,
     )
 
 
