@@ -70,6 +70,10 @@ class AuditAction(models.TextChoices):
     SEALED_ACCESS_REVOKED = "sealing.access_revoked", "Court-ordered access revoked"
     SEALED_ACCESS_REASON_GIVEN = "sealing.reason_given", "Reason given to open a sealed case"
     SEALING_DOCUMENT_READ = "sealing.document_read", "Sealing order document downloaded"
+    # Charging: referral, felony review, charging decision (with its consistency verdict).
+    REFERRAL_RECEIVED = "charging.referral_received", "Police referral received"
+    FELONY_REVIEW_RECORDED = "charging.felony_review", "Felony review recorded"
+    CHARGING_DECIDED = "charging.decided", "Charging decision recorded"
     # Full-text search over case content (who searched for what).
     SEARCH_PERFORMED = "search.performed", "Case content searched"
     SEARCH_REINDEXED = "search.reindexed", "Search index rebuilt"
