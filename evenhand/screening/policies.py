@@ -16,6 +16,10 @@ The rules, in order:
    their grants.
 4. A need-to-know screen in force takes the case away from everyone it does not name, except
    that oversight roles keep read-only access (their reads are logged like anyone's).
+5. A sealed case is taken away from every role without standing under the ruleset's sealing
+   section, except that a person named in a court-ordered access grant in force may read it.
+   Whoever may read a sealed case must state a reason before its content is shown
+   (`SealedCaseReasonRequiredError`); the reason is logged with the read.
 """
 
 from __future__ import annotations
@@ -33,6 +37,15 @@ from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditOutcome
 from evenhand.audit.services import audit_record
 from evenhand.cases.models import Case, CaseAssignment, SpecialProsecution
+from evenhand.jurisdictions.ruleset import active_ruleset
+from evenhand.sealing.context import access_reason_for
+from evenhand.sealing.selectors import (
+    granted_exists,
+    grants_in_force,
+    sealed_case_ids,
+    sealed_exists,
+    sealings_in_force,
+)
 
 from .models import ScreenedCase, ScreenedPerson, ScreenKind, screens_in_force
 
@@ -83,6 +96,37 @@ GRANTS: tuple[Grant, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class SealingState:
+    """Whether a case is sealed (at the moment asked about) and whether the user holds a
+    court-ordered grant on it then."""
+
+    sealed: bool
+    granted: bool
+
+
+NOT_SEALED = SealingState(sealed=False, granted=False)
+
+
+def has_sealed_standing(user: User) -> bool:
+    """Whether the user's role keeps access to sealed cases (the ruleset's sealing section; a
+    ruleset without one gives nobody standing, so sealed cases stay closed)."""
+    rules = active_ruleset().sealing
+    return rules is not None and user.role in rules.roles_with_standing
+
+
+def sealing_state(case: Case, user: User, *, at: datetime | None = None) -> SealingState:
+    """One query: is the case sealed at `at` (default now), and does `user` hold a grant then."""
+    row = (
+        sealings_in_force(at)
+        .filter(case_id=case.pk)
+        .annotate(granted=granted_exists(user.pk, at, case_ref="case_id"))
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return NOT_SEALED if row is None else SealingState(sealed=True, granted=bool(row))
+
+
 class CaseNotFoundError(Http404):
     """Raised alike for a case that does not exist and one the user may not touch."""
 
@@ -94,6 +138,18 @@ def grants_for(user: User, action: CaseAction) -> tuple[Grant, ...]:
     if not user.is_authenticated or not user.is_active:
         return ()
     return tuple(grant for grant in GRANTS if user.role in grant.roles and action in grant.actions)
+
+
+class SealedCaseReasonRequiredError(PermissionDenied):
+    """The user may read this sealed case but has not stated why (web: the reason form; API:
+    the `X-Access-Reason` header)."""
+
+    def __init__(self, case_id: int) -> None:
+        self.case_id = case_id
+        super().__init__(
+            "This case is sealed. State your reason for opening it: on the reason form, or in "
+            "the X-Access-Reason header of an API request."
+        )
 
 
 class CaseActionDeniedError(PermissionDenied):
@@ -149,13 +205,23 @@ def visible_cases(user: User, action: CaseAction = CaseAction.VIEW) -> QuerySet[
         named = ScreenedPerson.objects.filter(screen=OuterRef("screen"), user=user)
         walled = _screened_cases(ScreenKind.NEED_TO_KNOW).filter(~Q(Exists(named)))
         condition &= ~Q(pk__in=walled.values("case_id"))
+    if not has_sealed_standing(user):
+        sealed = sealed_case_ids()
+        if action == CaseAction.VIEW:
+            granted = grants_in_force().filter(grantee_id=user.pk).values("case_id")
+            sealed = sealed.exclude(case_id__in=granted)
+        condition &= ~Q(pk__in=sealed)
     return Case.objects.filter(condition)
 
 
 def allowed_actions(user: User, case: Case) -> frozenset[CaseAction]:
-    """Every action `user` may perform on the case: `may` for each, reading the screens once."""
+    """Every action `user` may perform on the case: `may` for each, reading the screens and the
+    sealing state once."""
     screens = screens_on(case, user)
-    return frozenset(a for a in CaseAction if may(user, case, a, _screens=screens))
+    sealing = NOT_SEALED if has_sealed_standing(user) else sealing_state(case, user)
+    return frozenset(
+        a for a in CaseAction if may(user, case, a, _screens=screens, _sealing=sealing)
+    )
 
 
 def may(
@@ -165,11 +231,13 @@ def may(
     *,
     at: datetime | None = None,
     _screens: list[tuple[ScreenKind, bool]] | None = None,
+    _sealing: SealingState | None = None,
 ) -> bool:
     """Whether `user` may perform `action` on this one case (the same rules as visible_cases).
 
-    With `at`, the answer for that moment: team membership and screens as they stood then
-    (roles and the special-prosecution state as they are now).
+    With `at`, the answer for that moment: team membership, screens, sealing orders and
+    court-ordered grants as they stood then (roles and the special-prosecution state as they
+    are now).
     """
     grants = grants_for(user, action)
     if action in DECISIONS and case.special_prosecution != SpecialProsecution.NONE:
@@ -190,7 +258,10 @@ def may(
             and not _reads_through_need_to_know(user, action)
         ):
             return False
-    return True
+    if has_sealed_standing(user):
+        return True
+    sealing = _sealing if _sealing is not None else sealing_state(case, user, at=at)
+    return not sealing.sealed or (sealing.granted and action == CaseAction.VIEW)
 
 
 def screens_on(
@@ -224,7 +295,9 @@ def access_case(
     `CaseActionDeniedError` (403) when the user may read it but not perform `action`.
 
     A successful VIEW is logged as a read of case content unless `log_read` is False (used by
-    write services, whose own audit entry already records the access).
+    write services, whose own audit entry already records the access). A logged read of a
+    sealed case needs the reason the user stated for it (`evenhand.sealing.context`), which
+    goes into the log entry; without one, `SealedCaseReasonRequiredError` (403), logged too.
     """
     try:
         pk = int(str(case_id))
@@ -232,8 +305,22 @@ def access_case(
         pk = None
     # One case: fetched by its key and judged by `may`, which the tests hold to the same
     # answers as `visible_cases` (cheaper than compiling the whole visible-set query).
-    found = Case.objects.filter(pk=pk).first() if pk is not None and 0 < pk < 2**63 else None
-    case = found if found is not None and may(user, found, action) else None
+    # The sealing state rides along as two EXISTS columns: no extra query on the case page.
+    found = (
+        Case.objects.filter(pk=pk)
+        .annotate(sealed_now=sealed_exists(), sealed_granted=granted_exists(user.pk))
+        .first()
+        if pk is not None and 0 < pk < 2**63
+        else None
+    )
+    sealing = (
+        SealingState(sealed=bool(found.sealed_now), granted=bool(found.sealed_granted))
+        if found is not None
+        else NOT_SEALED
+    )
+    case = found if found is not None and may(user, found, action, _sealing=sealing) else None
+    reads_sealed = case is not None and sealing.sealed and log_read and action == CaseAction.VIEW
+    reason = access_reason_for(case.pk) if case is not None and reads_sealed else ""
     seen = False
     with transaction.atomic():
         if case is None:
@@ -242,9 +329,9 @@ def access_case(
             seen = (
                 found is not None
                 and action != CaseAction.VIEW
-                and may(user, found, CaseAction.VIEW)
+                and may(user, found, CaseAction.VIEW, _sealing=sealing)
             )
-            reason = (
+            refusal = (
                 "action_not_permitted"
                 if seen
                 else "not_permitted"
@@ -258,7 +345,26 @@ def access_case(
                 subject_type="case",
                 subject_id=str(case_id)[:64],
                 case_id=found.pk if found is not None else None,
-                after={"action": action, "reason": reason},
+                after={"action": action, "reason": refusal},
+            )
+        elif reads_sealed and not reason:
+            audit_record(
+                actor=user,
+                action=AuditAction.CASE_ACCESS_REFUSED,
+                outcome=AuditOutcome.REFUSED,
+                subject_type="case",
+                subject_id=case.pk,
+                case_id=case.pk,
+                after={"action": action, "reason": "access_reason_required"},
+            )
+        elif reads_sealed:
+            audit_record(
+                actor=user,
+                action=AuditAction.CASE_VIEWED,
+                subject_type="case",
+                subject_id=case.pk,
+                case_id=case.pk,
+                after={"sealed": True, "access_reason": reason},
             )
         elif log_read and action == CaseAction.VIEW:
             audit_record(
@@ -268,6 +374,8 @@ def access_case(
                 subject_id=case.pk,
                 case_id=case.pk,
             )
+    if case is not None and reads_sealed and not reason:
+        raise SealedCaseReasonRequiredError(case.pk)
     if case is None and seen:
         raise CaseActionDeniedError(action)
     if case is None:
