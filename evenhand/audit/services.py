@@ -13,15 +13,17 @@ import enum
 import multiprocessing
 import multiprocessing.context
 import os
+import sqlite3
 import uuid
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .chain import (
@@ -184,7 +186,8 @@ _IN_FLIGHT_PER_WORKER = 2
 
 _ROW_SQL = (
     "SELECT seq, {occurred_at}, actor_id, actor_label, action, outcome, subject_type, "
-    "subject_id, case_id, before, after, request_id, prev_hash, hash FROM {table} ORDER BY seq"
+    "subject_id, case_id, before, after, request_id, prev_hash, hash FROM {table} {where}"
+    "ORDER BY seq"
 )
 # PostgreSQL writes the timestamp exactly as chain_fields formats it.
 _PG_STAMP = "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
@@ -194,14 +197,15 @@ _SQLITE_STAMP = "CAST(occurred_at AS TEXT)"
 Rows = list[tuple[Any, ...]]
 
 
-def _row_batches(batch_rows: int) -> Iterator[Rows]:
-    """Every entry in chain order as ROW_COLUMNS tuples, batch_rows at a time (a server-side
-    cursor on PostgreSQL), with no ORM conversion."""
+def _row_batches(batch_rows: int, *, after: int | None = None) -> Iterator[Rows]:
+    """Every entry in chain order (from the one after seq `after`) as ROW_COLUMNS tuples,
+    batch_rows at a time (a server-side cursor on PostgreSQL), with no ORM conversion."""
     stamp = _PG_STAMP if connection.vendor == "postgresql" else _SQLITE_STAMP
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    sql = _ROW_SQL.format(occurred_at=stamp, table=table)
+    where = "" if after is None else "WHERE seq > %s "
+    sql = _ROW_SQL.format(occurred_at=stamp, table=table, where=where)
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, [] if after is None else [after])
         while batch := cursor.fetchmany(batch_rows):
             yield batch
 
@@ -292,16 +296,166 @@ def _verify_parallel(batches: Iterator[Rows], workers: int, *, sqlite_stamps: bo
     return walk.finish()
 
 
+# --- the ranged walk: each worker reads its own runs of seq over its own connection ----------
+
+# Rows per run a worker reads and checks at a time (more than a chunk: a run costs one query).
+RANGE_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """How a worker process opens its own connection to the committed chain and reads one run:
+    plain values only, so that it needs neither Django nor the parent's connection."""
+
+    vendor: str  # "sqlite" or "postgresql"
+    connect: dict[str, Any]  # sqlite3.connect / psycopg.connect keyword arguments
+    table: str  # quoted
+
+
+# The run reader of this worker process (set by _open_row_source in each worker).
+_worker_reader: Callable[[int, int], tuple[str | None, Rows]] | None = None
+
+
+def _open_row_source(source: RowSource) -> None:
+    """Worker initialiser: one connection per worker for the whole walk."""
+    global _worker_reader  # noqa: PLW0603  (per-process state of a pool worker)
+    if source.vendor == "sqlite":
+        db: Any = sqlite3.connect(**source.connect)
+        stamp, json_text, mark = _SQLITE_STAMP, "{}", "?"
+    else:
+        import psycopg  # noqa: PLC0415  (only the PostgreSQL workers need it)
+
+        db = psycopg.connect(**source.connect, autocommit=True)
+        stamp, json_text, mark = _PG_STAMP, "{}::text", "%s"
+    columns = (
+        f"seq, {stamp}, actor_id, actor_label, action, outcome, subject_type, subject_id, "
+        f"case_id, {json_text.format('before')}, {json_text.format('after')}, request_id, "
+        "prev_hash, hash"
+    )
+    # The run (lo, hi] and the row at lo itself, whose stored hash is the run's previous hash.
+    sql = (
+        f"SELECT {columns} FROM {source.table} "  # noqa: S608  (a quoted name, no user input)
+        f"WHERE seq >= {mark} AND seq <= {mark} ORDER BY seq"
+    )
+
+    def read(lo: int, hi: int) -> tuple[str | None, Rows]:
+        cursor = db.cursor()
+        cursor.execute(sql, (lo, hi))
+        rows: Rows = cursor.fetchall()
+        cursor.close()
+        if lo == 0:
+            return GENESIS_HASH, rows
+        if rows and rows[0][0] == lo:
+            return str(rows[0][-1]), rows[1:]
+        return None, rows  # the row before the run is missing: the parent walks this run
+
+    _worker_reader = read
+
+
+def check_range_job(lo: int, hi: int, sqlite_stamps: bool) -> tuple[str | None, RowsOutcome]:
+    """In a worker: read the entries with lo < seq <= hi and check them against the stored hash
+    of entry lo. Returns that starting hash and the outcome."""
+    if _worker_reader is None:
+        msg = "check_range_job runs only in a pool started with _open_row_source"
+        raise RuntimeError(msg)
+    start_prev, rows = _worker_reader(lo, hi)
+    if start_prev is None:
+        return None, ("fail", 0, GENESIS_HASH, None, "")
+    return start_prev, check_rows(rows, lo + 1, start_prev, sqlite_stamps=sqlite_stamps)
+
+
+def _row_source() -> RowSource | None:
+    """Where workers can read the committed chain themselves, or None (an in-memory database,
+    or another engine: the rows then come through this process)."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    if connection.vendor == "sqlite":
+        ops: Any = connection
+        if ops.is_in_memory_db():
+            return None
+        return RowSource("sqlite", {"database": str(connection.settings_dict["NAME"])}, table)
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        plain = {
+            key: value
+            for key, value in params.items()
+            if isinstance(value, str | int) and key not in {"cursor_factory", "context"}
+        }
+        return RowSource("postgresql", plain, table)
+    return None
+
+
+def _walk_serially_from(walk: _Walk, after: int, upto: int | None, *, sqlite_stamps: bool) -> bool:
+    """Continue the walk in this process over the entries after seq `after` (up to `upto`
+    inclusive, or to the end). False once the walk is over: a bad entry, or entries missing at
+    the end of the range, where the serial walk decides what comes next."""
+    for rows in _row_batches(VERIFY_CHUNK_ROWS, after=after):
+        run = rows if upto is None else [row for row in rows if row[0] <= upto]
+        if run:
+            outcome = check_rows(run, walk.checked + 1, walk.prev, sqlite_stamps=sqlite_stamps)
+            if not walk.add(outcome, run, sqlite_stamps=sqlite_stamps):
+                return False
+        if upto is not None and len(run) < len(rows):
+            break
+    if upto is None:
+        return False
+    if walk.checked == upto:
+        return True
+    # Entries missing before `upto`: the serial walk goes on to the next stored entry and
+    # reports the gap there, or ends cleanly if there is none.
+    return _walk_serially_from(walk, upto, None, sqlite_stamps=sqlite_stamps)
+
+
+def _verify_ranged(
+    source: RowSource, last_seq: int, workers: int, run_rows: int, *, sqlite_stamps: bool
+) -> VerifyResult:
+    """Workers read and check runs of seq over their own connections; this process only combines
+    their small outcomes in chain order. A run is taken as verified when it is whole, passed,
+    and starts from the hash the walk has reached; any other run is walked again here, serially,
+    so the first bad entry and its message are exactly those of the serial walk."""
+    walk = _Walk()
+    runs = iter([(lo, min(lo + run_rows, last_seq)) for lo in range(0, last_seq, run_rows)])
+    limit = workers * _IN_FLIGHT_PER_WORKER
+    pending: deque[tuple[int, int, Future[tuple[str | None, RowsOutcome]]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_open_row_source,
+        initargs=(source,),
+    ) as pool:
+        try:
+            while True:
+                while len(pending) < limit and (run := next(runs, None)) is not None:
+                    lo, hi = run
+                    pending.append((lo, hi, pool.submit(check_range_job, lo, hi, sqlite_stamps)))
+                if not pending:
+                    break
+                lo, hi, future = pending.popleft()
+                start_prev, (status, checked, prev, _seq, _reason) = future.result()
+                if status == "ok" and checked == hi - lo and start_prev == walk.prev:
+                    walk.checked += checked
+                    walk.prev = prev
+                elif not _walk_serially_from(walk, lo, hi, sqlite_stamps=sqlite_stamps):
+                    return walk.finish()
+        finally:
+            for _lo, _hi, future in pending:
+                future.cancel()
+    return walk.finish()
+
+
 def audit_verify_database(
     chunk_size: int = VERIFY_CHUNK_ROWS,
     *,
     workers: int | None = None,
     parallel_threshold: int = PARALLEL_THRESHOLD,
+    run_rows: int = RANGE_ROWS,
 ) -> VerifyResult:
     """Verify the whole chain in the database, streamed, stopping at the first bad entry.
 
     Chains of at least `parallel_threshold` entries are checked by `workers` processes (default:
-    one per CPU) in chunks of `chunk_size` rows; smaller ones in this process."""
+    one per CPU). When the chain is committed (no transaction of the caller's is open) each
+    worker reads runs of `run_rows` entries over its own connection; otherwise this process
+    reads the rows in chunks of `chunk_size` and hands them to the workers. Smaller chains are
+    checked in this process."""
     vendor = connection.vendor
     if vendor not in {"postgresql", "sqlite"}:
         return verify_entries(stream_entries(chunk_size=chunk_size))
@@ -312,12 +466,19 @@ def audit_verify_database(
         batches = ([(row[0], _django_stamp(row[1]), *row[2:]) for row in rows] for rows in batches)
         sqlite_stamps = False
     count = workers if workers is not None else (os.cpu_count() or 1)
+    # Committed data (no transaction of ours open) can be read by the workers themselves.
+    source = None if connection.in_atomic_block else _row_source()
     # On PostgreSQL, a transaction lets the server-side cursor stream; in autocommit it would be
     # WITH HOLD and materialised whole first. (On SQLite a transaction would take the write
     # lock, as this project begins them IMMEDIATE; a single SELECT reads one snapshot anyway.)
     with transaction.atomic() if vendor == "postgresql" else nullcontext():
-        size = AuditEntry.objects.aggregate(size=Max("seq"))["size"] or 0
+        bounds = AuditEntry.objects.aggregate(first=Min("seq"), size=Max("seq"))
+        size = bounds["size"] or 0
         if count > 1 and size >= parallel_threshold:
+            # Ranged reads need seq to start at 1 and timestamps in Django's UTC form.
+            ranged = bounds["first"] == 1 and (vendor == "postgresql" or sqlite_stamps)
+            if source is not None and ranged:
+                return _verify_ranged(source, size, count, run_rows, sqlite_stamps=sqlite_stamps)
             return _verify_parallel(batches, count, sqlite_stamps=sqlite_stamps)
         return _verify_serial(batches, sqlite_stamps=sqlite_stamps)
 
