@@ -1,5 +1,14 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns = [
+    path("transparency/", views.dashboard_view, name="transparency"),
+    path(
+        "transparency/<slug:key>.csv",
+        views.metric_csv_view,
+        name="transparency-csv",
+    ),
+]

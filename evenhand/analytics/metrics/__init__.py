@@ -1,0 +1,1 @@
+"""Public office metrics over the analytics store: definitions, computation, suppression."""

@@ -1,0 +1,134 @@
+"""What the public transparency page and API read: suppressed metrics over the store.
+
+Nothing here touches the case database. Results are cached per filter set under a key that
+includes a fingerprint of the store's release manifests, so a new import or office export
+is seen on the next request while repeated requests (a crawler, a busy news day) cost one
+cache read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+from evenhand.analytics import store
+from evenhand.analytics.metrics.compute import (
+    MetricFilters,
+    MetricResult,
+    compute_metric,
+    filter_options,
+    releases,
+)
+from evenhand.analytics.metrics.definitions import METRICS, METRICS_BY_KEY, Metric
+from evenhand.jurisdictions.ruleset import active_ruleset
+
+CACHE_SECONDS = 600
+T = TypeVar("T")
+
+
+class UnknownReleaseError(LookupError):
+    """The release named is not in the store."""
+
+
+class UnknownMetricError(LookupError):
+    """No public metric has that key."""
+
+
+@dataclass(frozen=True)
+class ReleaseOption:
+    release: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        if self.source == store.SOURCE_OFFICE:
+            return "This office's own cases"
+        return f"County open data, release {self.release}"
+
+
+def min_cell() -> int:
+    return int(settings.EVENHAND_PUBLIC_MIN_CELL)
+
+
+def store_fingerprint() -> str:
+    """Changes whenever a release is imported, exported again or removed."""
+    digest = hashlib.sha256()
+    for manifest in store.list_releases():
+        digest.update(f"{manifest.release}|{manifest.imported_at}|{manifest.datasets}".encode())
+    digest.update(str(store.analytics_dir()).encode())
+    return digest.hexdigest()[:16]
+
+
+def _cached(name: str, compute: Callable[[], T]) -> T:
+    key = hashlib.sha256(f"transparency:{store_fingerprint()}:{min_cell()}:{name}".encode())
+    found: T | None = cache.get(key.hexdigest())
+    if found is None:
+        found = compute()
+        cache.set(key.hexdigest(), found, CACHE_SECONDS)
+    return found
+
+
+def available_releases() -> list[ReleaseOption]:
+    return _cached(
+        "releases",
+        lambda: [ReleaseOption(release=r, source=s) for r, s in releases(store.connect())],
+    )
+
+
+def default_release() -> str | None:
+    """The office's own release when there is one, else the first open-data release."""
+    options = available_releases()
+    return options[0].release if options else None
+
+
+def check_release(release: str) -> str:
+    if release not in {option.release for option in available_releases()}:
+        raise UnknownReleaseError(release)
+    return release
+
+
+def release_filter_options(release: str) -> dict[str, list[str]]:
+    check_release(release)
+    return _cached(
+        f"options:{release}",
+        lambda: filter_options(
+            store.connect(), release=release, ruleset=active_ruleset(), threshold=min_cell()
+        ),
+    )
+
+
+def metric_by_key(key: str) -> Metric:
+    try:
+        return METRICS_BY_KEY[key]
+    except KeyError:
+        raise UnknownMetricError(key) from None
+
+
+def published_metric(key: str, filters: MetricFilters) -> MetricResult:
+    metric = metric_by_key(key)
+    check_release(filters.release)
+    return _cached(
+        f"metric:{key}:{filters.cache_key()}",
+        lambda: compute_metric(
+            store.connect(), metric, filters, ruleset=active_ruleset(), threshold=min_cell()
+        ),
+    )
+
+
+def published_dashboard(filters: MetricFilters) -> list[MetricResult]:
+    """Every public metric under one filter set, computed on one connection."""
+    check_release(filters.release)
+
+    def compute_all() -> list[MetricResult]:
+        conn, ruleset = store.connect(), active_ruleset()
+        return [
+            compute_metric(conn, metric, filters, ruleset=ruleset, threshold=min_cell())
+            for metric in METRICS
+        ]
+
+    return _cached(f"dashboard:{filters.cache_key()}", compute_all)
