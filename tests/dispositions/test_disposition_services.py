@@ -1,0 +1,172 @@
+"""Recording and correcting dispositions: validation, the access policy, optimistic locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from evenhand.accounts.models import Role
+from evenhand.appointments.models import PetitionGround
+from evenhand.appointments.services import petition_draft
+from evenhand.audit.models import AuditAction, AuditEntry, AuditOutcome
+from evenhand.dispositions.models import ChargeDisposition, DispositionKind
+from evenhand.dispositions.services import (
+    VersionConflictError,
+    disposition_change,
+    disposition_record,
+)
+from evenhand.screening.models import ScreenKind
+from evenhand.screening.policies import CaseActionDeniedError, CaseNotFoundError
+from evenhand.screening.services import screen_raise
+from tests.factories import json_object, make_user
+
+from .factories import World, charged_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(world: World, **overrides: object) -> ChargeDisposition:
+    arguments: dict[str, object] = {
+        "actor": world.prosecutor,
+        "case_id": world.case.pk,
+        "charge_id": world.charges[0].pk,
+        "kind": DispositionKind.NOLLE_PROSEQUI,
+        "disposed_on": dt.date(2019, 3, 26),
+    }
+    arguments.update(overrides)
+    return disposition_record(**arguments)  # type: ignore[arg-type]  # test-built kwargs
+
+
+def test_a_disposition_is_recorded_and_audited() -> None:
+    world = charged_case()
+    disposition = _record(world)
+    assert disposition.is_current
+    assert disposition.version == 1
+    entry = AuditEntry.objects.get(action=AuditAction.DISPOSITION_RECORDED)
+    assert entry.case_id == world.case.pk
+    assert json_object(entry.after)["kind"] == "nolle_prosequi"
+
+
+def test_sol_needs_a_reinstatement_deadline_after_the_disposition() -> None:
+    world = charged_case()
+    with pytest.raises(ValidationError, match="reinstatement deadline"):
+        _record(world, kind=DispositionKind.SOL)
+    with pytest.raises(ValidationError, match="reinstatement deadline"):
+        _record(world, kind=DispositionKind.SOL, reinstatement_deadline=dt.date(2019, 3, 1))
+    sol = _record(world, kind=DispositionKind.SOL, reinstatement_deadline=dt.date(2019, 9, 26))
+    assert sol.reinstatement_deadline == dt.date(2019, 9, 26)
+
+
+def test_only_an_sol_has_a_reinstatement_deadline() -> None:
+    world = charged_case()
+    with pytest.raises(ValidationError, match="Only an SOL"):
+        _record(world, reinstatement_deadline=dt.date(2019, 9, 26))
+
+
+def test_performed_consideration_only_on_a_conditional_nolle_or_dismissal() -> None:
+    world = charged_case()
+    with pytest.raises(ValidationError, match="performed consideration"):
+        _record(world, kind=DispositionKind.PLEA_AS_CHARGED, performed_consideration=True)
+    nolle = _record(
+        world, kind=DispositionKind.NOLLE_PROSEQUI_CONDITIONS, performed_consideration=True
+    )
+    assert nolle.performed_consideration
+
+
+@pytest.mark.parametrize(
+    ("disposed_on", "message"),
+    [(dt.date(2019, 3, 1), "cannot end before"), (dt.date(2099, 1, 1), "future")],
+)
+def test_impossible_dates_are_refused_and_nothing_is_saved(
+    disposed_on: dt.date, message: str
+) -> None:
+    world = charged_case()
+    with pytest.raises(ValidationError, match=message):
+        _record(world, disposed_on=disposed_on)
+    assert not ChargeDisposition.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.DISPOSITION_RECORDED).exists()
+
+
+def test_a_charge_of_another_case_or_an_unknown_charge_is_refused() -> None:
+    world = charged_case()
+    other = charged_case(prosecutor=world.prosecutor)
+    with pytest.raises(ValidationError, match="No such current charge"):
+        _record(world, charge_id=other.charges[0].pk)
+    with pytest.raises(ValidationError, match="No such current charge"):
+        _record(world, charge_id=999_999)
+
+
+def test_an_unknown_case_is_a_404_and_is_logged() -> None:
+    world = charged_case()
+    with pytest.raises(CaseNotFoundError):
+        _record(world, case_id=987_654)
+    refusal = AuditEntry.objects.filter(action=AuditAction.CASE_ACCESS_REFUSED).last()
+    assert refusal is not None
+    assert refusal.outcome == AuditOutcome.REFUSED
+
+
+def test_a_second_disposition_of_the_same_charge_must_be_a_change() -> None:
+    world = charged_case()
+    _record(world)
+    with pytest.raises(ValidationError, match="already disposed"):
+        _record(world, kind=DispositionKind.PLEA_AS_CHARGED)
+
+
+def test_a_screened_prosecutor_cannot_dispose_and_learns_nothing() -> None:
+    world = charged_case()
+    screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
+    screen_raise(
+        actor=make_user(role=Role.ETHICS_OFFICER),
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[screened],
+        case_ids=[world.case.pk],
+        reason="Relative of the defendant",
+        memo="Do not read, change, decide or discuss this case.",
+    )
+    with pytest.raises(CaseNotFoundError):
+        _record(world, actor=screened)
+    assert not ChargeDisposition.objects.exists()
+
+
+def test_office_staff_cannot_dispose_while_the_case_awaits_a_special_prosecutor() -> None:
+    world = charged_case()
+    petition_draft(
+        actor=make_user(role=Role.FIRST_ASSISTANT),
+        case_id=world.case.pk,
+        ground=PetitionGround.UNABLE,
+        facts="The State's Attorney is unable to act in this case.",
+    )
+    with pytest.raises(CaseActionDeniedError):
+        _record(world)
+    assert not ChargeDisposition.objects.exists()
+
+
+def test_a_change_with_a_stale_version_loses_with_a_clear_message() -> None:
+    world = charged_case()
+    disposition = _record(world)
+    changed = disposition_change(
+        actor=world.prosecutor,
+        case_id=world.case.pk,
+        disposition_id=disposition.pk,
+        expected_version=1,
+        kind=DispositionKind.SOL,
+        disposed_on=dt.date(2019, 3, 26),
+        reinstatement_deadline=dt.date(2019, 9, 1),
+    )
+    assert changed.version == 2
+    with pytest.raises(VersionConflictError, match="changed by someone else"):
+        disposition_change(
+            actor=world.prosecutor,
+            case_id=world.case.pk,
+            disposition_id=disposition.pk,
+            expected_version=1,
+            kind=DispositionKind.NOLLE_PROSEQUI,
+            disposed_on=dt.date(2019, 3, 26),
+        )
+    disposition.refresh_from_db()
+    assert disposition.kind == DispositionKind.SOL
+    entry = AuditEntry.objects.get(action=AuditAction.DISPOSITION_CHANGED)
+    assert json_object(entry.before)["kind"] == "nolle_prosequi"
+    assert json_object(entry.after)["kind"] == "sol"
