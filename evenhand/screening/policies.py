@@ -127,6 +127,14 @@ def sealing_state(case: Case, user: User, *, at: datetime | None = None) -> Seal
     return NOT_SEALED if row is None else SealingState(sealed=True, granted=bool(row))
 
 
+def _known_sealing(case: Case) -> SealingState | None:
+    """The state `access_case` fetched with the case (for the user it was fetched for)."""
+    sealed = getattr(case, "sealed_now", None)
+    if sealed is None:
+        return None
+    return SealingState(sealed=bool(sealed), granted=bool(getattr(case, "sealed_granted", False)))
+
+
 class CaseNotFoundError(Http404):
     """Raised alike for a case that does not exist and one the user may not touch."""
 
@@ -218,7 +226,9 @@ def allowed_actions(user: User, case: Case) -> frozenset[CaseAction]:
     """Every action `user` may perform on the case: `may` for each, reading the screens and the
     sealing state once."""
     screens = screens_on(case, user)
-    sealing = NOT_SEALED if has_sealed_standing(user) else sealing_state(case, user)
+    sealing = NOT_SEALED if has_sealed_standing(user) else _known_sealing(case)
+    if sealing is None:
+        sealing = sealing_state(case, user)
     return frozenset(
         a for a in CaseAction if may(user, case, a, _screens=screens, _sealing=sealing)
     )

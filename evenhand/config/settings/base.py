@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Stated reasons for opening sealed cases; sends a page without one to the reason form.
+    "evenhand.sealing.middleware.AccessReasonMiddleware",
     # axes must be last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,6 +214,9 @@ EVENHAND_ANALYTICS_DIR = Path(
 # Public metrics withhold any count below this (and enough others that none can be worked
 # out). 11 follows the common public-health rule of suppressing counts of 1 to 10.
 EVENHAND_PUBLIC_MIN_CELL = env.int("EVENHAND_PUBLIC_MIN_CELL", default=11)
+
+# How long a reason stated for opening a sealed case stays valid in the session.
+EVENHAND_SEALED_REASON_MINUTES = env.int("EVENHAND_SEALED_REASON_MINUTES", default=15)
 
 LOGGING = {
     "version": 1,
