@@ -245,6 +245,10 @@ class ResponseLetter(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} letter for {self.request_id}"
 
+    @property
+    def fee_display(self) -> str:
+        return f"${self.fee_cents // 100}.{self.fee_cents % 100:02d}"
+
 
 class AppealKind(models.TextChoices):
     PAC_REVIEW = "pac_review", "Request for review by the Public Access Counselor"

@@ -24,7 +24,7 @@ from evenhand.audit.models import AuditAction, AuditOutcome
 from evenhand.audit.services import audit_record
 from evenhand.jurisdictions.ruleset import RulesetError
 from evenhand.redaction.detect import detect
-from evenhand.sealing.selectors import is_sealed
+from evenhand.sealing.selectors import is_sealed, sealed_case_ids
 
 from .fees import FeeError, fee_quote
 from .letters import compose_letter
@@ -469,6 +469,34 @@ def request_search_record(
         after={"query": request.search_query, "hits": hits, "withheld_cases": added},
     )
     return request
+
+
+@transaction.atomic
+def request_withhold_sealed_case(*, actor: User, request_id: int, case_number: str) -> WithheldCase:
+    """Withhold every record of a sealed case the request covers, by its number.
+
+    The records officer does not see sealed cases (no standing), so the search cannot show
+    their records; the officer names the case, and this checks only that it is sealed now.
+    """
+    require_handler(actor)
+    request = _open_request(request_id)
+    number = _clean_text(case_number, "case_number", limit=32, required=True)
+    if not sealed_case_ids().filter(case__number=number).exists():
+        raise ValidationError({"case_number": f"No case numbered {number} is sealed now."})
+    code = public_records_rules().sealed_exemption.code
+    withheld, _ = WithheldCase.objects.get_or_create(
+        request=request,
+        case_number=number,
+        defaults={"exemption_code": code, "noted_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.RECORDS_RECORD_REVIEWED,
+        subject_type="records_request",
+        subject_id=request.pk,
+        after={"withheld_case": number, "exemption": code},
+    )
+    return withheld
 
 
 def record_add(*, actor: User, request_id: int, kind: str, object_id: str) -> ReviewedRecord:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from pypdf.errors import PdfReadError
 
 from evenhand.accounts.models import User
-from evenhand.cases.models import CaseEvent, Participant
-from evenhand.comms.models import BreachReport, Message, MessageCase
+from evenhand.cases.models import CaseEvent, Charge, Participant
+from evenhand.comms.models import Attachment, BreachReport, Message, MessageCase
+from evenhand.redaction.apply import pdf_page_texts
 from evenhand.redaction.detect import KnownPerson
 from evenhand.screening.policies import CaseAction, visible_cases
 
@@ -23,11 +25,14 @@ from evenhand.screening.policies import CaseAction, visible_cases
 class RecordKind:
     CASE = "case"
     EVENT = "event"
+    CHARGE = "charge"
     MESSAGE = "message"
     HELD_MESSAGE = "held_message"
+    ATTACHMENT = "attachment"
 
 
-SUPPORTED_KINDS = (RecordKind.CASE, RecordKind.EVENT, RecordKind.MESSAGE, RecordKind.HELD_MESSAGE)
+TEXT_TYPES = ("text/",)
+PDF_TYPE = "application/pdf"
 
 
 class RecordNotFoundError(LookupError):
@@ -67,7 +72,7 @@ def _numbers(user: User, case_ids: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(found[i] for i in case_ids if i in found)
 
 
-def _message(user: User, pk: int) -> SourceRecord:
+def _readable_message(user: User, pk: int) -> Message:
     visible = visible_cases(user, CaseAction.VIEW)
     hidden_tag = MessageCase.objects.filter(message=OuterRef("pk")).exclude(case__in=visible)
     hidden_named = BreachReport.named_cases.through.objects.filter(
@@ -82,13 +87,22 @@ def _message(user: User, pk: int) -> SourceRecord:
     )
     if message is None:
         raise RecordNotFoundError
+    return message
+
+
+def _message_cases(message: Message) -> tuple[int, ...]:
     tagged = list(MessageCase.objects.filter(message=message).values_list("case_id", flat=True))
     named = list(
         BreachReport.named_cases.through.objects.filter(breachreport__message=message).values_list(
             "case_id", flat=True
         )
     )
-    case_ids = tuple(dict.fromkeys([*tagged, *named]))
+    return tuple(dict.fromkeys([*tagged, *named]))
+
+
+def _message(user: User, pk: int) -> SourceRecord:
+    message = _readable_message(user, pk)
+    case_ids = _message_cases(message)
     sent = timezone.localtime(message.sent_at)
     recipients = ", ".join(str(r.user) for r in message.recipients.all())
     text = (
@@ -144,7 +158,60 @@ def _case(user: User, pk: int) -> SourceRecord:
     )
 
 
+def _charge(user: User, pk: int) -> SourceRecord:
+    charge = (
+        Charge.objects.filter(pk=pk, case__in=visible_cases(user, CaseAction.VIEW))
+        .select_related("case")
+        .first()
+    )
+    if charge is None:
+        raise RecordNotFoundError
+    return SourceRecord(
+        kind=RecordKind.CHARGE,
+        object_id=str(charge.pk),
+        title=f"{charge.case.number}: count {charge.count_number}, {charge.citation}"[:300],
+        record_date=charge.filed_on,
+        text=(
+            f"Count {charge.count_number} (version {charge.version}), filed {charge.filed_on}: "
+            f"{charge.citation}, {charge.offense_title}, class {charge.offense_class}"
+        ),
+        case_ids=(charge.case_id,),
+        case_numbers=(charge.case.number,),
+        known_people=_known_people((charge.case_id,)),
+    )
+
+
+def _attachment(user: User, pk: int) -> SourceRecord:
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise RecordNotFoundError
+    message = _readable_message(user, attachment.message_id)
+    content = bytes(attachment.content)
+    if attachment.content_type == PDF_TYPE:
+        try:
+            text = "\f".join(pdf_page_texts(content))
+        except (PdfReadError, ValueError):
+            text = f"[{attachment.filename}: a PDF whose text could not be read]"
+    elif attachment.content_type.startswith(TEXT_TYPES):
+        text = content.decode("utf-8", errors="replace")
+    else:
+        text = f"[{attachment.filename}: {attachment.content_type}, {attachment.size} bytes]"
+    case_ids = _message_cases(message)
+    return SourceRecord(
+        kind=RecordKind.ATTACHMENT,
+        object_id=str(attachment.pk),
+        title=f"Attachment: {attachment.filename}"[:300],
+        record_date=timezone.localtime(message.sent_at).date(),
+        text=text,
+        case_ids=case_ids,
+        case_numbers=_numbers(user, case_ids),
+        known_people=_known_people(case_ids),
+    )
+
+
 _LOADERS = {
+    RecordKind.CHARGE: _charge,
+    RecordKind.ATTACHMENT: _attachment,
     RecordKind.MESSAGE: _message,
     RecordKind.HELD_MESSAGE: _message,
     RecordKind.EVENT: _event,
