@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from evenhand.api.api import api
 
+# A database outage answers 503 with Retry-After (HTML or JSON), not a 500.
+handler500 = "evenhand.operations.errors.server_error"
+
 urlpatterns = [
     path("api/", api.urls),
     path("", include("evenhand.accounts.urls")),

@@ -157,6 +157,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # cookie age an idle timeout rather than an absolute one.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Database sessions whose save reports a database outage as one (503), not as a 400.
+SESSION_ENGINE = "evenhand.operations.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
