@@ -1,0 +1,403 @@
+"""Full-text search over case records, events, charges, case messages (held ones included)
+and their attachments, as the searcher's access allows.
+
+Every hit passes the one access policy: case records through `visible_cases(user)`; messages
+additionally through the message rules (a message tagged to or naming a case the user may not
+see is never found; outside oversight and the records office, only messages the user sent or
+received). Sealed cases are left out of the hits and reported as withheld, by case number only,
+and only to someone who may see the case anyway. Every search is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection, transaction
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from evenhand.accounts.models import Role, User
+from evenhand.audit.models import AuditAction
+from evenhand.audit.services import audit_record
+from evenhand.cases.models import Participant, Person, PersonAlias
+from evenhand.comms.models import BreachReport, MessageCase, MessageStatus
+from evenhand.comms.selectors import messages_visible_to
+from evenhand.jurisdictions.ruleset import active_ruleset
+from evenhand.screening.names import given_name_variants, normalize
+from evenhand.screening.policies import NOT_SEALED, OVERSIGHT, CaseAction, may, visible_cases
+from evenhand.sealing.selectors import sealed_case_ids, sealings_in_force
+
+from .models import DocumentKind, SearchDocument
+from .query import Term, fts5_match, parse
+
+MAX_PAGE_SIZE = 100
+# Roles that search the office's records as such: every message is theirs to find, within
+# the case policy (the records office answers requests for communications it did not receive).
+RECORDS_READERS = OVERSIGHT | {Role.RECORDS_OFFICER}
+_MARK_START, _MARK_END = "\x02", "\x03"
+_NAMED_CASES = BreachReport.named_cases.through
+# "rank" is the vendor's relevance (an FTS5 extra column or an annotation): lower is better.
+_RANKED = ("rank", "-occurred_on", "-id")
+_ROW_FIELDS = ("id", "kind", "object_id", "case_id", "message_id", "occurred_on", "title", "status")
+
+
+class HitKind(enum.StrEnum):
+    CASE = "case"
+    EVENT = "event"
+    CHARGE = "charge"
+    MESSAGE = "message"
+    HELD_MESSAGE = "held_message"
+    ATTACHMENT = "attachment"
+
+    @property
+    def label(self) -> str:
+        return _HIT_LABELS[self]
+
+
+_HIT_LABELS = {
+    HitKind.CASE: "Case record",
+    HitKind.EVENT: "Case event",
+    HitKind.CHARGE: "Charge",
+    HitKind.MESSAGE: "Message",
+    HitKind.HELD_MESSAGE: "Held message",
+    HitKind.ATTACHMENT: "Attachment",
+}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrowing of a search. `people` are person ids or names (nicknames match)."""
+
+    people: tuple[int | str, ...] = ()
+    case_ids: tuple[int, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    kinds: tuple[HitKind, ...] = ()
+    page: int = 1
+    page_size: int = 20
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "people": [str(person) for person in self.people],
+            "case_ids": list(self.case_ids),
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "kinds": [str(kind) for kind in self.kinds],
+            "page": self.page,
+            "page_size": self.page_size,
+        }
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: HitKind
+    object_id: int
+    case_id: int | None
+    case_number: str
+    date: dt.date | None
+    title: str
+    # HTML: the matching passage, escaped, with the matched words in <mark>.
+    snippet: SafeString
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int
+    page: int
+    page_size: int
+    # Sealed cases with matching records: numbers only, never their content.
+    withheld_case_numbers: tuple[str, ...] = ()
+    withheld_citation: str = ""
+    terms: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchResults:
+    """The hits for `query` that `user` may see, ranked, one page of them; audited."""
+    page_size = min(max(filters.page_size, 1), MAX_PAGE_SIZE)
+    page = max(filters.page, 1)
+    citation = _withheld_citation()
+    terms = parse(query)
+    if not terms or not user.is_authenticated or not user.is_active:
+        return SearchResults(query, [], 0, page, page_size, (), citation)
+    visible = visible_cases(user, CaseAction.VIEW).values("pk")
+    matched = _narrowed(_matching(terms).filter(_visible_to(user, visible)), filters)
+    sealed = sealed_case_ids()
+    in_sealed_case = (
+        Q(case_id__in=sealed)
+        | Q(Exists(MessageCase.objects.filter(message_id=OuterRef("message_id"), case__in=sealed)))
+        | Q(
+            Exists(
+                _NAMED_CASES.objects.filter(
+                    breachreport__message_id=OuterRef("message_id"), case__in=sealed
+                )
+            )
+        )
+    )
+    released = matched.exclude(in_sealed_case)
+    total = released.count()
+    rows: list[dict[str, Any]] = list(
+        released.order_by(*_RANKED).values(*_ROW_FIELDS)[(page - 1) * page_size : page * page_size]
+    )
+    candidates = _narrowed(_matching(terms), filters).filter(in_sealed_case)
+    if user.role not in RECORDS_READERS:
+        candidates = candidates.filter(
+            Q(message_id__isnull=True) | Q(message_id__in=messages_visible_to(user).values("pk"))
+        )
+    withheld = _withheld_numbers(user, candidates)
+    hits = _hits(user, rows, terms)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=AuditAction.SEARCH_PERFORMED,
+            subject_type="search",
+            after={
+                "query": query[:500],
+                "filters": filters.as_json(),
+                "total": total,
+                "withheld_cases": list(withheld),
+            },
+        )
+    return SearchResults(
+        query=query,
+        hits=hits,
+        total=total,
+        page=page,
+        page_size=page_size,
+        withheld_case_numbers=withheld,
+        withheld_citation=citation if withheld else "",
+        terms=tuple(term.text for term in terms),
+    )
+
+
+def _withheld_citation() -> str:
+    rules = active_ruleset().redaction
+    return rules.sealed_withheld_citation if rules else ""
+
+
+# --- Matching -----------------------------------------------------------------------------
+
+
+def _tsquery(terms: Sequence[Term]) -> SearchQuery:
+    combined: SearchQuery | None = None
+    for term in terms:
+        part = SearchQuery(
+            term.text, search_type="phrase" if term.is_phrase else "plain", config="english"
+        )
+        combined = part if combined is None else combined & part
+    assert combined is not None  # noqa: S101  (parse() gave at least one term)
+    return combined
+
+
+def _matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
+    """Documents matching every term, with a `rank` where lower is better."""
+    documents = SearchDocument.objects.all()
+    if connection.vendor == "postgresql":
+        query = _tsquery(terms)
+        return documents.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query) * Value(-1.0, output_field=FloatField())
+        )
+    # FTS5: the MATCH drives the join; bm25 weighs title, people and body 10:4:1.
+    return documents.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
+        params=[fts5_match(list(terms))],
+        select={"rank": "bm25(search_fts, 10.0, 4.0, 1.0)"},
+    )
+
+
+def _visible_to(user: User, visible: QuerySet[Any, Any]) -> Q:
+    case_records = Q(
+        kind__in=[DocumentKind.CASE, DocumentKind.EVENT, DocumentKind.CHARGE],
+        case_id__in=visible,
+    )
+    hidden_tag = MessageCase.objects.filter(message_id=OuterRef("message_id")).exclude(
+        case__in=visible
+    )
+    hidden_named = _NAMED_CASES.objects.filter(
+        breachreport__message_id=OuterRef("message_id")
+    ).exclude(case__in=visible)
+    messages = (
+        Q(kind__in=[DocumentKind.MESSAGE, DocumentKind.ATTACHMENT])
+        & ~Q(Exists(hidden_tag))
+        & ~Q(Exists(hidden_named))
+    )
+    if user.role not in RECORDS_READERS:
+        messages &= Q(message_id__in=messages_visible_to(user).values("pk"))
+    return case_records | messages
+
+
+def _in_cases(case_ids: QuerySet[Any, Any] | list[int]) -> Q:
+    return Q(case_id__in=case_ids) | Q(
+        Exists(MessageCase.objects.filter(message_id=OuterRef("message_id"), case_id__in=case_ids))
+    )
+
+
+def _kind_condition(kind: HitKind) -> Q:
+    if kind == HitKind.MESSAGE:
+        return Q(kind=DocumentKind.MESSAGE) & ~Q(status=MessageStatus.HELD)
+    if kind == HitKind.HELD_MESSAGE:
+        return Q(kind=DocumentKind.MESSAGE, status=MessageStatus.HELD)
+    return Q(kind=kind.value)
+
+
+def _narrowed(
+    documents: QuerySet[SearchDocument], filters: SearchFilters
+) -> QuerySet[SearchDocument]:
+    if filters.case_ids:
+        documents = documents.filter(_in_cases(list(filters.case_ids)))
+    if filters.people:
+        cases = Participant.objects.filter(person_id__in=person_ids(filters.people)).values(
+            "case_id"
+        )
+        documents = documents.filter(_in_cases(cases))
+    if filters.date_from is not None:
+        documents = documents.filter(occurred_on__gte=filters.date_from)
+    if filters.date_to is not None:
+        documents = documents.filter(occurred_on__lte=filters.date_to)
+    if filters.kinds:
+        wanted = Q(pk__in=[])
+        for kind in filters.kinds:
+            wanted |= _kind_condition(kind)
+        documents = documents.filter(wanted)
+    return documents
+
+
+def person_ids(people: Sequence[int | str]) -> list[int]:
+    """Ids of the people named: ids as given, names matched on surname and given name or any
+    of its nickname variants, or exactly on an alias (case-insensitive)."""
+    ids = [person for person in people if isinstance(person, int)]
+    for name in (person for person in people if isinstance(person, str)):
+        words = normalize(name).split()
+        if not words:
+            continue
+        by_alias = PersonAlias.objects.filter(name__iexact=name.strip()).values_list(
+            "person_id", flat=True
+        )
+        ids.extend(by_alias)
+        if len(words) == 1:
+            matches = Person.objects.filter(last_name__iexact=words[0])
+        else:
+            given = Q(pk__in=[])
+            for variant in given_name_variants(words[0]):
+                given |= Q(first_name__iexact=variant)
+            matches = Person.objects.filter(given, last_name__iexact=words[-1])
+        ids.extend(matches.values_list("pk", flat=True)[:200])
+    return sorted(set(ids))
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+def _withheld_numbers(user: User, withheld: QuerySet[SearchDocument]) -> tuple[str, ...]:
+    """Numbers of the sealed cases with matching records that the user could read but for the
+    sealing (the policy, asked with the sealing set aside); nothing about any other case."""
+    rows = list(withheld.values_list("case_id", "message_id").distinct()[:10_000])
+    case_ids = {case_id for case_id, _ in rows if case_id is not None}
+    message_ids = {message_id for _, message_id in rows if message_id is not None}
+    if message_ids:
+        case_ids.update(
+            MessageCase.objects.filter(message_id__in=message_ids).values_list("case_id", flat=True)
+        )
+        case_ids.update(
+            _NAMED_CASES.objects.filter(breachreport__message_id__in=message_ids).values_list(
+                "case_id", flat=True
+            )
+        )
+    if not case_ids:
+        return ()
+    orders = sealings_in_force().filter(case_id__in=case_ids).select_related("case")
+    cases = {order.case_id: order.case for order in orders}
+    return tuple(
+        sorted(
+            case.number
+            for case in cases.values()
+            if may(user, case, CaseAction.VIEW, _sealing=NOT_SEALED)
+        )
+    )
+
+
+def _hits(user: User, rows: list[dict[str, Any]], terms: Sequence[Term]) -> list[SearchHit]:
+    if not rows:
+        return []
+    snippets = _snippets([int(str(row["id"])) for row in rows], terms)
+    case_ids = {int(row["case_id"]) for row in rows if row["case_id"] is not None}
+    numbers = dict(
+        visible_cases(user, CaseAction.VIEW).filter(pk__in=case_ids).values_list("pk", "number")
+    )
+    hits = []
+    for row in rows:
+        kind = HitKind(str(row["kind"]))
+        if kind == HitKind.MESSAGE and row["status"] == MessageStatus.HELD:
+            kind = HitKind.HELD_MESSAGE
+        case_id = row["case_id"] if isinstance(row["case_id"], int) else None
+        occurred = row["occurred_on"]
+        hits.append(
+            SearchHit(
+                kind=kind,
+                object_id=int(str(row["object_id"])),
+                case_id=case_id,
+                case_number=numbers.get(case_id, "") if case_id is not None else "",
+                date=occurred if isinstance(occurred, dt.date) else None,
+                title=str(row["title"]),
+                snippet=snippets.get(int(str(row["id"])), mark_safe("")),
+                message_id=row["message_id"] if isinstance(row["message_id"], int) else None,
+            )
+        )
+    return hits
+
+
+def highlighted(raw: str) -> SafeString:
+    """Escape a snippet, then turn the database's match markers into <mark> elements."""
+    text = str(escape(raw))
+    return mark_safe(  # noqa: S308  (escaped above; only our own <mark> tags are added)
+        text.replace(_MARK_START, "<mark>").replace(_MARK_END, "</mark>")
+    )
+
+
+def _snippets(document_ids: list[int], terms: Sequence[Term]) -> dict[int, SafeString]:
+    if connection.vendor == "postgresql":
+        query = _tsquery(terms)
+        rows = SearchDocument.objects.filter(pk__in=document_ids).annotate(
+            passage=SearchHeadline(
+                Concat("body", Value(" "), "people", output_field=TextField()),
+                query,
+                config="english",
+                start_sel=_MARK_START,
+                stop_sel=_MARK_END,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        return {row.pk: highlighted(str(row.passage)) for row in rows}
+    placeholders = ", ".join(["%s"] * len(document_ids))
+    # Only "%s" placeholders are interpolated; the values are bound.
+    snippet = "snippet(search_fts, -1, char(2), char(3), ' … ', 24)"
+    sql = f"SELECT rowid, {snippet} FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"  # noqa: S608, E501
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [fts5_match(list(terms)), *document_ids])
+        return {int(rowid): highlighted(str(passage or "")) for rowid, passage in cursor.fetchall()}
