@@ -1,0 +1,372 @@
+"""Where a proposed charging decision falls among comparable participants in history.
+
+The check is a lookup over small per-release aggregates, not a scan of the charge rows:
+`count_histogram` (how many participants had how many counts, per comparison group and year)
+and `outcome_counts` (how those charges were disposed, and how often their class was reduced).
+They are built once per set of releases by the portable queries in ``sql/`` and kept as
+Parquet beside the store, keyed by the releases' manifests, so a new import or export (a new
+manifest) makes the next check rebuild them and nothing stale is ever read.
+
+Comparison groups: the same section (chapter, act and section without its subsection, so
+26-1(a)(4) compares with all of 26-1), the same class and offence category, the same class, and
+all participants. A participant's count total in a group is the number of its initiation
+charges in that group; "a year" is the year the office received the case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from evenhand.analytics import store
+from evenhand.jurisdictions.ruleset import active_ruleset
+
+from .outcomes import Outcome, outcome_of
+from .runners import SQL_DIR, DuckDBRunner
+
+GROUPS = ("section", "class_category", "class", "all")
+GROUP_LABELS = {
+    "section": "Same section",
+    "class_category": "Same class and offence category",
+    "class": "Same class",
+    "all": "All participants",
+}
+AGGREGATE_TABLES = ("count_histogram", "outcome_counts")
+_AGGREGATES = "_aggregates"
+_lock = threading.Lock()
+_loaded: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def section_family(section: str) -> str:
+    """The section without its subsections: '26-1(a)(4)' -> '26-1' (as charge_rows.sql)."""
+    return section.split("(", 1)[0]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    chapter: str
+    act: str
+    section: str
+    offense_class: str
+    offense_category: str
+    count_total: int
+
+    def params(self) -> dict[str, object]:
+        return {
+            "chapter": self.chapter,
+            "act": self.act,
+            "section_family": section_family(self.section),
+            "class": self.offense_class.upper(),
+            "offense_category": self.offense_category,
+            "count_total": self.count_total,
+        }
+
+
+@dataclass(frozen=True)
+class Period:
+    year_from: int
+    year_to: int
+
+    def params(self) -> dict[str, object]:
+        return {"year_from": self.year_from, "year_to": self.year_to}
+
+    def __str__(self) -> str:
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from}–{self.year_to}"
+
+
+ALL_YEARS = Period(1900, 2999)
+
+
+@dataclass(frozen=True)
+class GroupPosition:
+    group: str
+    participants: int
+    below: int
+    equal: int
+    highest: int
+
+    @property
+    def label(self) -> str:
+        return GROUP_LABELS[self.group]
+
+    @property
+    def percentile(self) -> float:
+        """Mid-rank percentile: those with fewer counts, plus half of those with as many."""
+        if not self.participants:
+            return 0.0
+        return round(100.0 * (self.below + self.equal / 2) / self.participants, 1)
+
+    @property
+    def above(self) -> int:
+        return self.participants - self.below - self.equal
+
+
+@dataclass(frozen=True)
+class OutcomeShare:
+    outcome: Outcome
+    charges: int
+
+    @property
+    def label(self) -> str:
+        return self.outcome.label
+
+
+@dataclass(frozen=True)
+class GroupOutcomes:
+    group: str
+    shares: tuple[OutcomeShare, ...]
+    reduced: int
+    ranked: int
+
+    @property
+    def label(self) -> str:
+        return GROUP_LABELS[self.group]
+
+    @property
+    def charges(self) -> int:
+        return sum(share.charges for share in self.shares)
+
+    @property
+    def reduction_rate(self) -> float | None:
+        return round(100.0 * self.reduced / self.ranked, 1) if self.ranked else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    proposal: Proposal
+    period: Period
+    releases: tuple[str, ...]
+    positions: dict[str, GroupPosition]
+    outcomes: dict[str, GroupOutcomes]
+    distribution: tuple[tuple[int, int], ...] = field(default=())
+
+    def position(self, group: str) -> GroupPosition:
+        return self.positions[group]
+
+    @property
+    def primary(self) -> GroupPosition:
+        """The narrowest group with history: what the decision is judged against."""
+        for group in GROUPS:
+            if self.positions[group].participants:
+                return self.positions[group]
+        return self.positions["all"]
+
+
+def default_releases() -> tuple[str, ...]:
+    """Every committed open-data release (the office's own export is compared separately)."""
+    return tuple(
+        sorted(m.release for m in store.list_releases() if m.source == store.SOURCE_OPENDATA)
+    )
+
+
+def _query_version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_key(releases: tuple[str, ...]) -> str:
+    """Changes whenever a chosen release is re-imported or the queries change."""
+    manifests = {m.release: m for m in store.list_releases()}
+    described = [
+        [r, manifests[r].imported_at, sorted(manifests[r].datasets.items())]
+        for r in releases
+        if r in manifests
+    ]
+    text = json.dumps([str(store.analytics_dir()), _query_version(), described])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _class_ranks() -> pa.Table:
+    known = [c for c in active_ruleset().classes.values() if c.known]
+    return pa.table(
+        {"class": [c.code for c in known], "rank": pa.array([c.rank for c in known], pa.int32())}
+    )
+
+
+def register_vocabularies(connection: duckdb.DuckDBPyConnection) -> None:
+    """`outcome_vocabulary` for every (disposition, reason) pair the data holds, and
+    `class_ranks` from the ruleset, as tables of this connection."""
+    pairs = connection.execute(
+        "SELECT DISTINCT COALESCE(charge_disposition, ''), COALESCE(charge_disposition_reason, '')"
+        " FROM dispositions"
+    ).fetchall()
+    vocabulary = pa.table(
+        {
+            "charge_disposition": [p[0] for p in pairs],
+            "charge_disposition_reason": [p[1] for p in pairs],
+            "outcome": [outcome_of(p[0], p[1]).value for p in pairs],
+            "priority": pa.array(
+                [OUTCOME_PRIORITY[outcome_of(p[0], p[1])] for p in pairs], pa.int32()
+            ),
+        }
+    )
+    connection.register("outcome_vocabulary_arrow", vocabulary)
+    connection.execute(
+        "CREATE OR REPLACE TABLE outcome_vocabulary AS SELECT * FROM outcome_vocabulary_arrow"
+    )
+    connection.register("class_ranks_arrow", _class_ranks())
+    connection.execute("CREATE OR REPLACE TABLE class_ranks AS SELECT * FROM class_ranks_arrow")
+
+
+# When one participant's charges ended differently, the participant "ended in" the first of
+# these that applies: a programme, then a conviction, then a dismissal.
+OUTCOME_PRIORITY: dict[Outcome, int] = {
+    Outcome.DIVERSION: 0,
+    Outcome.GUILTY_PLEA: 1,
+    Outcome.VERDICT: 2,
+    Outcome.COURT_DISMISSAL: 3,
+    Outcome.PROSECUTOR_DISMISSAL: 4,
+    Outcome.OTHER: 5,
+}
+
+
+def restricted_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    """The store's views, narrowed to the chosen releases under the same names."""
+    connection = store.connect()
+    listing = ", ".join("'" + store.check_release_id(r) + "'" for r in releases) or "NULL"
+    connection.execute("CREATE SCHEMA chosen")
+    for dataset in ("initiation", "dispositions"):
+        # Views take no parameters; the names are constants and the ids passed the store's
+        # release-id check (letters, digits, '.', '_', '-').
+        connection.execute(
+            f"CREATE VIEW chosen.{dataset} AS SELECT * FROM main.{dataset} "  # noqa: S608
+            f"WHERE release IN ({listing})"
+        )
+    connection.execute("SET schema = 'chosen'")
+    return connection
+
+
+def build_aggregates(connection: duckdb.DuckDBPyConnection, target: Path) -> None:
+    """Run the portable aggregate queries over `initiation` and `dispositions` and write the
+    two aggregate tables as Parquet files in `target` (replaced atomically, file by file)."""
+    runner = DuckDBRunner(connection)
+    runner.create_table("charge_rows", "charge_rows")
+    register_vocabularies(connection)
+    target.mkdir(parents=True, exist_ok=True)
+    for table in AGGREGATE_TABLES:
+        runner.create_table(f"{table}_built", table)
+        temporary = target / f".{table}.{uuid.uuid4().hex}.parquet"
+        escaped = str(temporary).replace("'", "''")
+        connection.execute(f"COPY {table}_built TO '{escaped}' (FORMAT parquet)")
+        os.replace(temporary, target / f"{table}.parquet")
+
+
+def aggregates_dir(key: str) -> Path:
+    return store.analytics_dir() / _AGGREGATES / f"charging-{key}"
+
+
+def comparison_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection holding the aggregates of these releases (built if missing)."""
+    key = cache_key(releases)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key].cursor()
+        folder = aggregates_dir(key)
+        if not all((folder / f"{t}.parquet").exists() for t in AGGREGATE_TABLES):
+            source = restricted_connection(releases)
+            try:
+                build_aggregates(source, folder)
+            finally:
+                source.close()
+        connection = duckdb.connect(":memory:")
+        for table in AGGREGATE_TABLES:
+            escaped = str(folder / f"{table}.parquet").replace("'", "''")
+            # A constant table name and a path of our own making, quoted.
+            connection.execute(
+                f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{escaped}')"  # noqa: S608
+            )
+        _loaded.clear()  # one set of releases at a time; a new import replaces the old
+        _loaded[key] = connection
+        return connection.cursor()
+
+
+def compare(
+    proposal: Proposal,
+    *,
+    period: Period = ALL_YEARS,
+    releases: tuple[str, ...] | None = None,
+) -> Comparison:
+    chosen = default_releases() if releases is None else releases
+    connection = comparison_connection(chosen)
+    try:
+        return compare_on(DuckDBRunner(connection), proposal, period=period, releases=chosen)
+    finally:
+        connection.close()
+
+
+def compare_on(
+    runner: DuckDBRunner,
+    proposal: Proposal,
+    *,
+    period: Period,
+    releases: tuple[str, ...],
+) -> Comparison:
+    params = {**proposal.params(), **period.params()}
+    found = {row[0]: row for row in runner.rows("consistency", params)}
+    positions = {
+        group: GroupPosition(
+            group=group,
+            participants=int(found[group][1]) if group in found else 0,
+            below=int(found[group][2]) if group in found else 0,
+            equal=int(found[group][3]) if group in found else 0,
+            highest=int(found[group][4]) if group in found else 0,
+        )
+        for group in GROUPS
+    }
+    by_group: dict[str, list[tuple[str, int, int, int]]] = {group: [] for group in GROUPS}
+    for group, outcome, charges, reduced, ranked in runner.rows("outcomes_lookup", params):
+        by_group[group].append((outcome, int(charges), int(reduced), int(ranked)))
+    outcomes = {
+        group: GroupOutcomes(
+            group=group,
+            shares=tuple(
+                OutcomeShare(Outcome(outcome), sum(c for o, c, _, _ in rows if o == outcome))
+                for outcome in Outcome
+                if any(o == outcome for o, _, _, _ in rows)
+            ),
+            reduced=sum(r for _, _, r, _ in rows),
+            ranked=sum(k for _, _, _, k in rows),
+        )
+        for group, rows in by_group.items()
+    }
+    primary_group = next((g for g in GROUPS if positions[g].participants), "all")
+    distribution = tuple(
+        (int(total), int(count))
+        for total, count in runner.rows(
+            "distribution", {**params, **_group_keys(primary_group, params), "grp": primary_group}
+        )
+    )
+    return Comparison(
+        proposal=proposal,
+        period=period,
+        releases=releases,
+        positions=positions,
+        outcomes=outcomes,
+        distribution=distribution,
+    )
+
+
+def _group_keys(group: str, params: dict[str, object]) -> dict[str, object]:
+    """The key columns as the histogram stores them for this group ('' where unused)."""
+    keep = {
+        "section": ("chapter", "act", "section_family"),
+        "class_category": ("class", "offense_category"),
+        "class": ("class",),
+        "all": (),
+    }[group]
+    return {
+        name: (params[name] if name in keep else "")
+        for name in ("chapter", "act", "section_family", "class", "offense_category")
+    }
