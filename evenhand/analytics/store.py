@@ -124,6 +124,11 @@ def _manifest_path(release: str) -> Path:
     return analytics_dir() / _MANIFESTS / f"{release}.json"
 
 
+def rejects_path(release: str) -> Path:
+    """The CSV (file, line, reason) of the rows an import of this release left out."""
+    return analytics_dir() / _MANIFESTS / f"{check_release_id(release)}.rejects.csv"
+
+
 def _partition_dir(dataset: Dataset, release: str, root: Path | None = None) -> Path:
     return (root or analytics_dir()) / dataset.value / f"{RELEASE_COLUMN}={release}"
 
@@ -140,7 +145,11 @@ def list_releases() -> list[Manifest]:
     folder = analytics_dir() / _MANIFESTS
     if not folder.is_dir():
         return []
-    manifests = [Manifest.from_json(json.loads(p.read_text())) for p in folder.glob("*.json")]
+    manifests = [
+        Manifest.from_json(json.loads(p.read_text()))
+        for p in folder.glob("*.json")
+        if not p.name.endswith(".tmp")
+    ]
     return sorted(manifests, key=lambda m: (m.imported_at, m.release), reverse=True)
 
 
@@ -273,6 +282,7 @@ def commit_release(
     files: list[FileRecord] | None = None,
     layout: str = "",
     note: str = "",
+    rejects_file: Path | None = None,
 ) -> Manifest:
     """Move staged Parquet files into place and write the manifest last.
 
@@ -288,6 +298,7 @@ def commit_release(
         manifest = Manifest(release=release, source=source, imported_at=now_iso())
         if existing is not None:
             manifest_path.unlink()
+            rejects_path(release).unlink(missing_ok=True)
             for name in existing.datasets:
                 shutil.rmtree(_partition_dir(Dataset(name), release), ignore_errors=True)
     else:
@@ -304,6 +315,9 @@ def commit_release(
         manifest.layout = layout
     if note:
         manifest.note = note
+    if rejects_file is not None:
+        rejects_path(release).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(rejects_file, rejects_path(release))
     _write_manifest(manifest)
     return manifest
 
@@ -314,6 +328,7 @@ def remove_release(release: str) -> bool:
     if manifest is None:
         return False
     _manifest_path(release).unlink()
+    rejects_path(release).unlink(missing_ok=True)
     for dataset in Dataset:
         shutil.rmtree(_partition_dir(dataset, release), ignore_errors=True)
     return True

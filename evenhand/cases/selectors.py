@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Generic, TypeVar
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditAction, AuditEntry
@@ -15,12 +20,15 @@ from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import OVERSIGHT, CaseAction, access_case, visible_cases
 
 from .models import (
+    AssignmentRole,
     Case,
     CaseAssignment,
     CaseEvent,
+    CaseEventKind,
     CaseStatus,
     Charge,
     Participant,
+    ParticipantRole,
     ParticipantRoleChange,
     Person,
     PersonAlias,
@@ -171,6 +179,272 @@ def case_detail(*, user: User, case_id: object) -> CaseDetail:
     )
 
 
+# --- the case page -----------------------------------------------------------------------------
+# The page is read on every visit to a case, so its reads are written as plain SQL: building
+# the ORM's queries cost more than running them. Long lists come a page at a time.
+
+CHARGES_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
+
+T = TypeVar("T")
+
+_PARTICIPANT_ROLES: dict[str, str] = dict(ParticipantRole.choices)
+_EVENT_KINDS: dict[str, str] = dict(CaseEventKind.choices)
+_ASSIGNMENT_ROLES: dict[str, str] = dict(AssignmentRole.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChangeLine:
+    changed_at: datetime
+    from_label: str
+    to_label: str
+    reason: str
+    changed_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantLine:
+    id: int
+    person_id: int
+    full_name: str
+    role: str
+    role_label: str
+    aliases: list[str]
+    history: list[RoleChangeLine]
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeLine:
+    id: int
+    defendant: str
+    count_number: int
+    citation: str
+    offense_title: str
+    offense_class: str
+    version: int
+    filed_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class EventLine:
+    id: int
+    occurred_at: datetime
+    kind: str
+    kind_label: str
+    summary: str
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamLine:
+    user: str
+    role: str
+    role_label: str
+
+
+@dataclass(frozen=True)
+class PageOf(Generic[T]):
+    """One page of a longer list: its items, its number (from 1) and the list's length."""
+
+    items: list[T]
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def first_index(self) -> int:
+        """The position in the whole list of this page's first item (from 1)."""
+        return (self.number - 1) * self.per_page + 1
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: Case
+    participants: list[ParticipantLine]
+    team: list[TeamLine]
+    current_charges: PageOf[ChargeLine]
+    superseded_charges: PageOf[ChargeLine]
+    events: PageOf[EventLine]
+
+
+_COUNTS_SQL = (
+    "SELECT (SELECT COUNT(*) FROM cases_charge WHERE case_id = %s AND is_current = %s), "
+    "(SELECT COUNT(*) FROM cases_charge WHERE case_id = %s AND is_current = %s), "
+    "(SELECT COUNT(*) FROM cases_caseevent WHERE case_id = %s)"
+)
+_PARTICIPANTS_SQL = (
+    "SELECT pa.id, pa.person_id, pa.role, pe.first_name, pe.middle_name, pe.last_name "
+    "FROM cases_participant pa JOIN cases_person pe ON pe.id = pa.person_id "
+    "WHERE pa.case_id = %s ORDER BY pa.id"
+)
+_ALIASES_SQL = (
+    "SELECT al.person_id, al.name FROM cases_personalias al WHERE al.person_id IN "
+    "(SELECT person_id FROM cases_participant WHERE case_id = %s) ORDER BY al.name, al.id"
+)
+_ROLE_CHANGES_SQL = (
+    "SELECT rc.participant_id, rc.from_role, rc.to_role, rc.changed_at, rc.reason, "
+    "u.username, u.first_name, u.last_name FROM cases_participantrolechange rc "
+    "JOIN cases_participant pa ON pa.id = rc.participant_id "
+    "JOIN accounts_user u ON u.id = rc.changed_by_id "
+    "WHERE pa.case_id = %s ORDER BY rc.changed_at, rc.id"
+)
+_CHARGES_SQL = (
+    "SELECT ch.id, ch.count_number, ch.citation, ch.offense_title, ch.offense_class, "
+    "ch.version, ch.filed_on, pe.first_name, pe.middle_name, pe.last_name FROM cases_charge ch "
+    "JOIN cases_participant pa ON pa.id = ch.participant_id "
+    "JOIN cases_person pe ON pe.id = pa.person_id "
+    "WHERE ch.case_id = %s AND ch.is_current = %s "
+    "ORDER BY ch.participant_id, ch.count_number, ch.version LIMIT %s OFFSET %s"
+)
+_EVENTS_SQL = (
+    "SELECT ev.id, ev.kind, ev.occurred_at, ev.summary, u.username, u.first_name, u.last_name "
+    "FROM cases_caseevent ev JOIN accounts_user u ON u.id = ev.recorded_by_id "
+    "WHERE ev.case_id = %s ORDER BY ev.occurred_at, ev.id LIMIT %s OFFSET %s"
+)
+_TEAM_SQL = (
+    "SELECT a.role, u.username, u.first_name, u.last_name FROM cases_caseassignment a "
+    "JOIN accounts_user u ON u.id = a.user_id "
+    "WHERE a.case_id = %s AND a.ended_at IS NULL ORDER BY a.assigned_at, a.id"
+)
+
+
+def _full_name(first: str, middle: str, last: str) -> str:
+    """Person.full_name, from the columns."""
+    return " ".join(part for part in (first, middle, last) if part)
+
+
+def _user_label(username: str, first: str, last: str) -> str:
+    """str(User), from the columns."""
+    return f"{first} {last}".strip() or username
+
+
+def _aware(value: datetime) -> datetime:
+    """A timestamp as the ORM returns it (SQLite hands back naive UTC)."""
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def _clamp(requested: int, total: int, per_page: int) -> int:
+    """The page shown for a requested number: out of range means the nearest page."""
+    return min(max(1, requested), max(1, -(-total // per_page)))
+
+
+def case_page(
+    *,
+    user: User,
+    case_id: object,
+    charges_page: int = 1,
+    amended_page: int = 1,
+    events_page: int = 1,
+) -> CasePage:
+    """The case page: the case (through the policy, which logs the read), its participants and
+    team, and one page each of current charges, earlier versions and events, in a fixed number
+    of queries whatever the case's size."""
+    case = access_case(user, case_id, CaseAction.VIEW)
+    pk = case.pk
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, [pk, True, pk, False, pk])
+        current_total, superseded_total, events_total = cursor.fetchone()
+
+        cursor.execute(_ALIASES_SQL, [pk])
+        aliases: dict[int, list[str]] = {}
+        for person_id, name in cursor.fetchall():
+            aliases.setdefault(person_id, []).append(name)
+
+        cursor.execute(_ROLE_CHANGES_SQL, [pk])
+        history: dict[int, list[RoleChangeLine]] = {}
+        for participant_id, before, after, at, reason, username, first, last in cursor.fetchall():
+            history.setdefault(participant_id, []).append(
+                RoleChangeLine(
+                    changed_at=_aware(at),
+                    from_label=_PARTICIPANT_ROLES.get(before, before) if before else "",
+                    to_label=_PARTICIPANT_ROLES.get(after, after),
+                    reason=reason,
+                    changed_by=_user_label(username, first, last),
+                )
+            )
+
+        cursor.execute(_PARTICIPANTS_SQL, [pk])
+        participants = [
+            ParticipantLine(
+                id=participant_id,
+                person_id=person_id,
+                full_name=_full_name(first, middle, last),
+                role=role,
+                role_label=_PARTICIPANT_ROLES.get(role, role),
+                aliases=aliases.get(person_id, []),
+                history=history.get(participant_id, []),
+            )
+            for participant_id, person_id, role, first, middle, last in cursor.fetchall()
+        ]
+
+        def charges(current: bool, requested: int, total: int) -> PageOf[ChargeLine]:
+            number = _clamp(requested, total, CHARGES_PER_PAGE)
+            offset = (number - 1) * CHARGES_PER_PAGE
+            cursor.execute(_CHARGES_SQL, [pk, current, CHARGES_PER_PAGE, offset])
+            lines = [
+                ChargeLine(
+                    id=row[0],
+                    defendant=_full_name(row[7], row[8], row[9]),
+                    count_number=row[1],
+                    citation=row[2],
+                    offense_title=row[3],
+                    offense_class=row[4],
+                    version=row[5],
+                    filed_on=row[6],
+                )
+                for row in cursor.fetchall()
+            ]
+            return PageOf(lines, number, total, CHARGES_PER_PAGE)
+
+        current_charges = charges(True, charges_page, current_total)
+        superseded_charges = charges(False, amended_page, superseded_total)
+
+        events_number = _clamp(events_page, events_total, EVENTS_PER_PAGE)
+        offset = (events_number - 1) * EVENTS_PER_PAGE
+        cursor.execute(_EVENTS_SQL, [pk, EVENTS_PER_PAGE, offset])
+        events = [
+            EventLine(
+                id=event_id,
+                occurred_at=_aware(at),
+                kind=kind,
+                kind_label=_EVENT_KINDS.get(kind, kind),
+                summary=summary,
+                recorded_by=_user_label(username, first, last),
+            )
+            for event_id, kind, at, summary, username, first, last in cursor.fetchall()
+        ]
+
+        cursor.execute(_TEAM_SQL, [pk])
+        team = [
+            TeamLine(
+                user=_user_label(username, first, last),
+                role=role,
+                role_label=_ASSIGNMENT_ROLES.get(role, role),
+            )
+            for role, username, first, last in cursor.fetchall()
+        ]
+    return CasePage(
+        case=case,
+        participants=participants,
+        team=team,
+        current_charges=current_charges,
+        superseded_charges=superseded_charges,
+        events=PageOf(events, events_number, events_total, EVENTS_PER_PAGE),
+    )
+
+
 # Entries about people rather than the case: who was refused, whose message was held, whose
 # conflict was flagged. The oversight roles see them; the case team does not.
 OVERSIGHT_ONLY_ACTIONS = (
@@ -208,3 +482,13 @@ def case_ids_for_numbers(*, user: User, numbers: list[str]) -> tuple[list[int], 
         visible_cases(user, CaseAction.VIEW).filter(number__in=wanted).values_list("number", "pk")
     )
     return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
+
+
+def office_export_charges() -> QuerySet[Charge]:
+    """Current charges of defendants for the de-identified open-data export (no user: a
+    system job). The caller excludes sealed cases; names and addresses are never read out."""
+    return (
+        Charge.objects.filter(is_current=True, participant__role=ParticipantRole.DEFENDANT)
+        .select_related("case", "participant__person")
+        .order_by("case_id", "participant_id", "count_number")
+    )

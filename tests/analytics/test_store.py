@@ -7,16 +7,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from django.test import override_settings
 
 from evenhand.analytics import store
 from evenhand.analytics.layouts import CURRENT_COLUMNS, Dataset
-
-
-@pytest.fixture(autouse=True)
-def _store_in_tmp(tmp_path: Path) -> object:
-    with override_settings(EVENHAND_ANALYTICS_DIR=tmp_path / "analytics"):
-        yield
 
 
 def _column_types(dataset: str) -> dict[str, str]:
