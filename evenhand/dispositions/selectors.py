@@ -208,17 +208,24 @@ def eligibility_evaluate(
 
 
 @dataclass(frozen=True)
+class TermRow:
+    term: Term
+    entries: list[TermEntry]
+
+
+@dataclass(frozen=True)
 class EnrolmentDetail:
     enrolment: Enrolment
     programme: Programme | None
-    terms: list[Term]
-    entries: dict[int, list[TermEntry]]
+    rows: list[TermRow]
 
 
 def enrolment_for(*, user: User, enrolment_id: int, action: CaseAction) -> Enrolment:
     """The enrolment if the user may act on its case; a missing one is reported like a case."""
     enrolment = (
-        Enrolment.objects.filter(pk=enrolment_id).select_related("participant__person").first()
+        Enrolment.objects.filter(pk=enrolment_id)
+        .select_related("participant__person", "case")
+        .first()
     )
     if enrolment is None:
         raise CaseNotFoundError
@@ -235,8 +242,7 @@ def enrolment_detail(*, user: User, enrolment_id: int) -> EnrolmentDetail:
     return EnrolmentDetail(
         enrolment=enrolment,
         programme=active_ruleset().programmes.get(enrolment.programme),
-        terms=terms,
-        entries=entries,
+        rows=[TermRow(term=term, entries=entries[term.pk]) for term in terms],
     )
 
 

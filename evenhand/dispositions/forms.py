@@ -1,0 +1,152 @@
+"""Forms for dispositions, enrolments, terms and bar-checked charging: input checks only;
+the rules are enforced by the services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from evenhand.cases.models import Charge, Participant
+from evenhand.jurisdictions.ruleset import active_ruleset
+
+from .models import ConsentState, DispositionKind, EnrolmentStatus, TermEntryKind, TermKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+AMOUNT_LIMITS: dict[str, Any] = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "min_value": Decimal("0.01"),
+    "required": False,
+}
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = choices
+
+
+class DispositionForm(forms.Form):
+    charge = forms.TypedChoiceField(coerce=int, label="Count")
+    kind = forms.ChoiceField(choices=DispositionKind.choices, label="Disposition")
+    disposed_on = forms.DateField(widget=DATE, label="Date")
+    performed_consideration = forms.BooleanField(
+        required=False, label="Given for performed consideration (terms performed)"
+    )
+    conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reinstatement_deadline = forms.DateField(
+        widget=DATE, required=False, label="Reinstatement deadline (SOL only)"
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, charges: Sequence[Charge], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(
+            self,
+            "charge",
+            [
+                (c.pk, f"{c.participant.person} · count {c.count_number}: {c.citation}")
+                for c in charges
+            ],
+        )
+
+
+def _programme_choices() -> list[tuple[Any, str]]:
+    return [(code, p.name) for code, p in active_ruleset().programmes.items()]
+
+
+class EnrolmentForm(forms.Form):
+    participant = forms.TypedChoiceField(coerce=int, label="Defendant")
+    programme = forms.ChoiceField(choices=())
+    starts_on = forms.DateField(widget=DATE)
+    ends_on = forms.DateField(widget=DATE)
+    consent_state_attorney = forms.ChoiceField(
+        choices=ConsentState.choices, label="State's Attorney consents"
+    )
+    consent_defendant = forms.ChoiceField(choices=ConsentState.choices, label="Defendant consents")
+    consent_victim = forms.ChoiceField(choices=ConsentState.choices, label="Victim consents")
+    prior_record_attestation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Record check outside the office (attestation)",
+    )
+
+    def __init__(self, *args: Any, defendants: Sequence[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "participant", [(p.pk, str(p.person)) for p in defendants])
+        _set_choices(self, "programme", _programme_choices())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The programme cannot end before it starts.")
+        return data
+
+
+class TermForm(forms.Form):
+    kind = forms.ChoiceField(choices=TermKind.choices)
+    required_amount = forms.DecimalField(label="Amount (hours, dollars, sessions)", **AMOUNT_LIMITS)
+    due_on = forms.DateField(widget=DATE)
+    detail = forms.CharField(max_length=500, required=False)
+
+
+class TermEntryForm(forms.Form):
+    term = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=TermEntryKind.choices)
+    amount = forms.DecimalField(**AMOUNT_LIMITS)
+    occurred_on = forms.DateField(widget=DATE)
+    note = forms.CharField(max_length=500, required=False)
+
+
+class CompletionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    completed_on = forms.DateField(widget=DATE)
+    note = forms.CharField(max_length=500, required=False)
+
+
+class EndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        choices=[
+            (EnrolmentStatus.FAILED, EnrolmentStatus.FAILED.label),
+            (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.WITHDRAWN.label),
+        ]
+    )
+    ended_on = forms.DateField(widget=DATE)
+    reason = forms.CharField(max_length=1000)
+
+
+def _statute_choices() -> list[tuple[Any, str]]:
+    return [
+        (key, f"{s.display} — {s.title} (class {s.offense_class})")
+        for key, s in sorted(active_ruleset().statutes.items())
+    ]
+
+
+class CheckedChargeForm(forms.Form):
+    participant = forms.TypedChoiceField(coerce=int, label="Defendant")
+    statute_key = forms.ChoiceField(choices=(), label="Statute")
+    counts = forms.IntegerField(min_value=1, max_value=999)
+    filed_on = forms.DateField(widget=DATE)
+    incident_on = forms.DateField(widget=DATE, required=False, label="Incident date")
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Reason to proceed despite the bar (recorded)",
+    )
+
+    def __init__(self, *args: Any, defendants: Sequence[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "participant", [(p.pk, str(p.person)) for p in defendants])
+        _set_choices(self, "statute_key", _statute_choices())
+
+
+class SameConductForm(forms.Form):
+    earlier_case_number = forms.CharField(max_length=32, label="Earlier case number")
+    note = forms.CharField(max_length=500, required=False)
