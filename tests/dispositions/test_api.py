@@ -101,9 +101,12 @@ def test_alternative_disposition_then_bar_over_the_api() -> None:
 
 def test_eligibility_is_explained_rule_by_rule() -> None:
     world = charged_case(statute_key=RETAIL_THEFT)
+    query: dict[str, str | int] = {
+        "participant_id": world.defendant.pk,
+        "programme": "offender_initiative",
+    }
     response = token_client(world.prosecutor).get(
-        f"/api/dispositions/cases/{world.case.pk}/eligibility",
-        {"participant_id": world.defendant.pk, "programme": "offender_initiative"},
+        f"/api/dispositions/cases/{world.case.pk}/eligibility", query
     )
     assert response.status_code == 200
     body = response.json()
