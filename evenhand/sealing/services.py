@@ -156,7 +156,8 @@ def unsealing_order_record(
     effective_at: dt.datetime | None = None,
 ) -> UnsealingOrder:
     """Record the court's order unsealing a case; it ends the sealing in force (or the latest
-    one) from `effective_at` on. An expungement is not undone this way."""
+    one) from `effective_at` on, and with it the court-ordered access grants on the case. An
+    expungement is not undone this way."""
     case = access_case(actor, case_id, CaseAction.DISPOSE, log_read=False)
     now = timezone.now()
     effective = effective_at or now
@@ -182,6 +183,17 @@ def unsealing_order_record(
         unsealing.recorded_at = now
         unsealing.full_clean()
         unsealing.save(force_insert=True)
+        # A grant opened this sealing to someone; it must not reopen a later one by itself.
+        ended = list(
+            AccessGrant.objects.filter(case=case, revoked_at__isnull=True)
+            .exclude(ends_at__lte=effective)
+            .values_list("pk", flat=True)
+        )
+        AccessGrant.objects.filter(pk__in=ended).update(
+            revoked_at=effective,
+            revoked_by=actor,
+            revoke_reason=f"Case unsealed by order {unsealing.order_reference}.",
+        )
         audit_record(
             actor=actor,
             action=AuditAction.UNSEALING_ORDER_RECORDED,
@@ -189,7 +201,11 @@ def unsealing_order_record(
             subject_id=unsealing.pk,
             case_id=case.pk,
             before={"sealing_order": sealing.pk, "sealing_reference": sealing.order_reference},
-            after={"effective_at": effective, **_particulars_json(unsealing)},
+            after={
+                "effective_at": effective,
+                "grants_ended": ended,
+                **_particulars_json(unsealing),
+            },
         )
     return unsealing
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import itertools
 
 import pytest
@@ -22,6 +23,7 @@ from evenhand.screening.policies import (
     visible_cases,
 )
 from tests.factories import appoint, json_object, make_case, make_user
+from tests.sealing.factories import grant, seal, unseal
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,63 @@ def test_may_and_visible_cases_agree_for_every_role_and_action(
             assert may(user, case, action) == (case.pk in visible), (role, on_team, action)
         expected_other = action in EXPECTED_OFFICE_WIDE[role]
         assert may(user, other_case, action) == expected_other, (role, action)
+
+
+class Sealing(enum.Enum):
+    NONE = "not sealed"
+    SEALED = "sealed"
+    GRANTED = "sealed, user granted access by order"
+    UNSEALED = "sealed, then unsealed"
+
+
+# Roles that keep a sealed case (20 ILCS 2630/13(b) as the ruleset states it).
+SEALED_STANDING = {
+    Role.STATES_ATTORNEY,
+    Role.FIRST_ASSISTANT,
+    Role.ASSISTANT_STATES_ATTORNEY,
+    Role.INVESTIGATOR,
+    Role.SPECIAL_PROSECUTOR,
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "on_team", "sealing"),
+    list(itertools.product(Role, [False, True], Sealing)),
+    ids=str,
+)
+def test_may_and_visible_cases_agree_on_sealed_cases(
+    world: tuple[User, Case, Case], role: Role, on_team: bool, sealing: Sealing
+) -> None:
+    lead, team_case, other_case = world
+    user = make_user(role=role)
+    if on_team and user.is_external:
+        appoint(team_case, user)
+    elif on_team:
+        case_assign(actor=lead, case_id=team_case.pk, user=user, role=AssignmentRole.MEMBER)
+    unsealed_answers = {
+        (case.pk, action): may(user, case, action)
+        for case in (team_case, other_case)
+        for action in CaseAction
+    }
+    # Orders are recorded by whoever may dispose of the case: on a case handed to a special
+    # prosecutor, the appointee.
+    recorders = {team_case.pk: user if on_team and user.is_external else lead, other_case.pk: lead}
+    for case in (team_case, other_case):
+        if sealing != Sealing.NONE:
+            seal(case, actor=recorders[case.pk])
+        if sealing == Sealing.GRANTED and role not in SEALED_STANDING:
+            grant(case, actor=recorders[case.pk], grantee=user)
+        if sealing == Sealing.UNSEALED:
+            unseal(case, actor=recorders[case.pk])
+    hidden = sealing in {Sealing.SEALED, Sealing.GRANTED} and role not in SEALED_STANDING
+    for action in CaseAction:
+        visible = set(visible_cases(user, action).values_list("pk", flat=True))
+        for case in (team_case, other_case):
+            allowed = may(user, case, action)
+            assert allowed == (case.pk in visible), (role, on_team, sealing, action)
+            by_order = sealing == Sealing.GRANTED and action == CaseAction.VIEW
+            expected = unsealed_answers[(case.pk, action)] and (not hidden or by_order)
+            assert allowed == expected, (role, on_team, sealing, action)
 
 
 def test_oversight_roles_read_but_never_change(world: tuple[User, Case, Case]) -> None:

@@ -5,7 +5,10 @@ sends messages in a small office, and keeps its own model of who may see which c
 every step the policy's two answers must agree with each other and with the model, and every
 path that shows a case (the policy, the case pages and their JSON API, the oversight audit log,
 message search in Python and over the API) must answer a refused user as for a missing case: a
-404 or an empty list, never the case's number, title or participants' names.
+404 or an empty list, never the case's number, title or participants' names. Cases are also
+sealed and unsealed, and the inspector general is given court-ordered access: a sealed case is
+hidden from everyone without standing or a grant. Every client has stated a reason for every
+case, so reads the policy allows are shown (the reason round trip is tested in tests/sealing).
 
 Each example builds its world inside a savepoint that teardown rolls back: the audit table
 refuses DELETE, so examples cannot be cleaned up any other way.
@@ -52,6 +55,15 @@ from evenhand.screening.policies import (
     visible_cases,
 )
 from evenhand.screening.services import screen_lift, screen_raise
+from evenhand.sealing.context import AccessReasons, access_reasons
+from evenhand.sealing.middleware import remember_reason
+from evenhand.sealing.models import SealingKind
+from evenhand.sealing.services import (
+    OrderParticulars,
+    access_grant_record,
+    sealing_order_record,
+    unsealing_order_record,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +92,9 @@ OVERSIGHT_ROLES = {Role.INSPECTOR_GENERAL, Role.AUDITOR, Role.ETHICS_OFFICER}
 DECIDERS = {Role.STATES_ATTORNEY, Role.FIRST_ASSISTANT, Role.ASSISTANT_STATES_ATTORNEY}
 EDITORS = DECIDERS | {Role.INVESTIGATOR}
 READERS = EDITORS | OVERSIGHT_ROLES | {Role.RECORDS_OFFICER}
+# Who keeps a sealed case (20 ILCS 2630/13(b), as the ruleset states it).
+SEALED_STANDING = EDITORS | {Role.SPECIAL_PROSECUTOR}
+REASON = "Checked by the state machine."
 
 people = st.integers(0, len(STAFF) - 1)
 case_index = st.integers(0, len(CASES) - 1)
@@ -116,6 +131,9 @@ class Model:
     team: set[tuple[int, int]] = field(default_factory=set)
     special: list[str] = field(default_factory=list)
     messages: list[MessageModel] = field(default_factory=list)
+    sealed: list[bool] = field(default_factory=list)
+    # (user, case) pairs holding a court-ordered grant to read the sealed case.
+    granted: set[tuple[int, int]] = field(default_factory=set)
 
 
 class Walls(RuleBasedStateMachine):
@@ -154,11 +172,17 @@ class Walls(RuleBasedStateMachine):
             (number, title, f"{first} {last}", last, alias)
             for number, title, first, last, alias in CASES
         ]
-        self.model = Model(special=[SpecialProsecution.NONE] * len(CASES))
+        self.model = Model(
+            special=[SpecialProsecution.NONE] * len(CASES), sealed=[False] * len(CASES)
+        )
         self.clients: list[Client] = []
         for user in self.users:
             client = Client()
             client.force_login(user)
+            session = client.session
+            for case_id in self.case_ids:
+                remember_reason(session, case_id, REASON)
+            session.save()
             self.clients.append(client)
 
     def teardown(self) -> None:
@@ -183,13 +207,22 @@ class Walls(RuleBasedStateMachine):
                 return True
         return False
 
+    def _sealed_from(self, user: int, case: int, *, by_order: bool) -> bool:
+        if not self.model.sealed[case] or self.users[user].role in SEALED_STANDING:
+            return False
+        return not (by_order and (user, case) in self.model.granted)
+
     def expected_view(self, user: int, case: int) -> bool:
         role = self.users[user].role
         if role == Role.SPECIAL_PROSECUTOR:
             granted = (user, case) in self.model.team
         else:
             granted = role in READERS
-        return granted and not self._walled(user, case, oversight_reads=True)
+        return (
+            granted
+            and not self._walled(user, case, oversight_reads=True)
+            and not self._sealed_from(user, case, by_order=True)
+        )
 
     def expected_edit(self, user: int, case: int) -> bool:
         role = self.users[user].role
@@ -197,7 +230,11 @@ class Walls(RuleBasedStateMachine):
             granted = (user, case) in self.model.team
         else:
             granted = role in EDITORS
-        return granted and not self._walled(user, case, oversight_reads=False)
+        return (
+            granted
+            and not self._walled(user, case, oversight_reads=False)
+            and not self._sealed_from(user, case, by_order=False)
+        )
 
     def expected_charge(self, user: int, case: int) -> bool:
         role = self.users[user].role
@@ -205,7 +242,11 @@ class Walls(RuleBasedStateMachine):
             granted = (user, case) in self.model.team
         else:
             granted = role in DECIDERS and self.model.special[case] == SpecialProsecution.NONE
-        return granted and not self._walled(user, case, oversight_reads=False)
+        return (
+            granted
+            and not self._walled(user, case, oversight_reads=False)
+            and not self._sealed_from(user, case, by_order=False)
+        )
 
     def _would_breach(self, user: int, case: int) -> bool:
         return any(
@@ -281,8 +322,14 @@ class Walls(RuleBasedStateMachine):
             "reason": "Raised by the state machine",
             "memo": "Do not discuss.",
         }
-        # The ethics officer sees every case; anyone else here only recuses herself, which
-        # needs no access to the case.
+        # The ethics officer sees every unsealed case; anyone else here only recuses herself,
+        # which needs no access to the case. A sealed case is hidden from the ethics officer
+        # like any case she may not see (a prosecutor with standing raises that screen).
+        if not self_recusal and not all(self.expected_view(actor, i) for i in walled):
+            _note("screen refused: sealed case")
+            with pytest.raises(CaseNotFoundError):
+                screen_raise(**arguments)
+            return
         if clash:
             _note("screen refused: overlapping")
             with pytest.raises(ValidationError, match="already covers"):
@@ -426,6 +473,70 @@ class Walls(RuleBasedStateMachine):
             MessageModel(message.pk, sender, recipient, tag, case, MessageStatus(message.status))
         )
 
+    def _order(self, recorder: int, case: int, call: Any, *, refused_because: str) -> bool:
+        """Run an order-recording service; True when it was recorded. Only those who may dispose
+        of the case record orders; the service's own refusal is expected when given."""
+        if not self.expected_view(recorder, case):
+            with pytest.raises(CaseNotFoundError):
+                call()
+            return False
+        if not self.expected_charge(recorder, case):
+            with pytest.raises(CaseActionDeniedError):
+                call()
+            return False
+        if refused_because:
+            with pytest.raises(ValidationError, match=refused_because):
+                call()
+            return False
+        call()
+        return True
+
+    @rule(recorder=st.sampled_from([FA, ASA, SP, IG]), case=case_index)
+    def seal_case(self, recorder: int, case: int) -> None:
+        def call() -> object:
+            return sealing_order_record(
+                actor=self.users[recorder],
+                case_id=self.case_ids[case],
+                kind=SealingKind.IMMEDIATE,
+                particulars=_order_particulars(),
+            )
+
+        refusal = "already sealed" if self.model.sealed[case] else ""
+        if self._order(recorder, case, call, refused_because=refusal):
+            _note("case sealed")
+            self.model.sealed[case] = True
+
+    @rule(recorder=st.sampled_from([FA, ASA, SP]), case=case_index)
+    def unseal_case(self, recorder: int, case: int) -> None:
+        def call() -> object:
+            return unsealing_order_record(
+                actor=self.users[recorder],
+                case_id=self.case_ids[case],
+                particulars=_order_particulars(),
+            )
+
+        refusal = "" if self.model.sealed[case] else "not sealed"
+        if self._order(recorder, case, call, refused_because=refusal):
+            _note("case unsealed")
+            self.model.sealed[case] = False
+            self.model.granted = {pair for pair in self.model.granted if pair[1] != case}
+
+    @rule(recorder=st.sampled_from([FA, ASA, SP]), case=case_index)
+    def grant_the_inspector(self, recorder: int, case: int) -> None:
+        def call() -> object:
+            return access_grant_record(
+                actor=self.users[recorder],
+                case_id=self.case_ids[case],
+                grantee=self.users[IG],
+                scope="Review of the office by the inspector general.",
+                particulars=_order_particulars(),
+            )
+
+        refusal = "" if self.model.sealed[case] else "not sealed"
+        if self._order(recorder, case, call, refused_because=refusal):
+            _note("inspector granted access")
+            self.model.granted.add((IG, case))
+
     @rule(sender=people, offset=st.integers(1, len(STAFF) - 1), case=case_index)
     def send_tagged(self, sender: int, offset: int, case: int) -> None:
         self._send(sender, (sender + offset) % len(STAFF), case, tagged=True)
@@ -449,11 +560,12 @@ class Walls(RuleBasedStateMachine):
         case_id = self.case_ids[case]
         number = self.secrets[case][0]
         client = self.clients[user]
-        if allowed:
-            assert access_case(person, case_id).pk == case_id
-        else:
-            with pytest.raises(CaseNotFoundError):
-                access_case(person, case_id)
+        with access_reasons(AccessReasons(for_request=REASON)):
+            if allowed:
+                assert access_case(person, case_id).pk == case_id
+            else:
+                with pytest.raises(CaseNotFoundError):
+                    access_case(person, case_id)
 
         expected_status = 200 if allowed else 404
         pages = {
@@ -555,6 +667,15 @@ class Walls(RuleBasedStateMachine):
         for index, user in enumerate(self.users):
             seen = set(messages_visible_to(user).values_list("pk", flat=True))
             assert seen == self.expected_messages(index), user.username
+
+
+def _order_particulars() -> OrderParticulars:
+    return OrderParticulars(
+        court="Circuit Court of Cook County",
+        judge="Rosa Castellanos",
+        order_date=dt.date(2019, 3, 26),
+        order_reference="19-CR-03104",
+    )
 
 
 def test_walls_hold_on_every_path() -> None:

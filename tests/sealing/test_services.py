@@ -166,3 +166,15 @@ def test_access_grants_need_a_sealed_case_and_a_person_without_standing() -> Non
     with pytest.raises(ValidationError, match="already revoked"):
         access_grant_revoke(actor=asa, grant_id=given.pk, reason="Again.")
     assert AuditEntry.objects.filter(action=AuditAction.SEALED_ACCESS_REVOKED).count() == 1
+
+
+def test_unsealing_ends_the_grants_so_a_later_sealing_starts_closed() -> None:
+    asa = make_user()
+    case = make_case(actor=asa)
+    inspector = make_user(role=Role.INSPECTOR_GENERAL)
+    seal(case, actor=asa)
+    given = grant(case, actor=asa, grantee=inspector)
+    unseal(case, actor=asa)
+    given.refresh_from_db()
+    assert given.revoked_at is not None
+    assert "unsealed" in given.revoke_reason
