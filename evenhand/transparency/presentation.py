@@ -75,6 +75,8 @@ def _csv_value(result: MetricResult, row: MetricRow) -> str:
 def csv_rows(result: MetricResult) -> Iterator[list[str]]:
     """The header, one row per group, then the total; text cells neutralised for spreadsheets."""
     yield list(CSV_COLUMNS)
+    if not result.applicable:
+        return
     for row in (*result.rows, result.total):
         yield [
             spreadsheet_safe(cell)

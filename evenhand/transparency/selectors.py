@@ -56,11 +56,18 @@ def min_cell() -> int:
 
 
 def store_fingerprint() -> str:
-    """Changes whenever a release is imported, exported again or removed."""
-    digest = hashlib.sha256()
+    """Changes whenever a release is imported, exported again or removed.
+
+    Built from the manifests (the store's commit marks) and the stored files' sizes and
+    modification times, so that two exports within the same second still differ.
+    """
+    root = store.analytics_dir()
+    digest = hashlib.sha256(str(root).encode())
     for manifest in store.list_releases():
         digest.update(f"{manifest.release}|{manifest.imported_at}|{manifest.datasets}".encode())
-    digest.update(str(store.analytics_dir()).encode())
+    for path in sorted(root.glob("*/release=*/*.parquet")):
+        status = path.stat()
+        digest.update(f"{path.relative_to(root)}|{status.st_size}|{status.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 
