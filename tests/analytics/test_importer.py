@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evenhand.analytics import importer, store
+from evenhand.analytics.bundled import import_bundled_extract
 from tests.analytics.conftest import AGGREGATE_2017, EXPORT_SAMPLE, EXTRACT_2019
 
 
@@ -301,3 +302,13 @@ def test_the_command_imports_reports_and_lists(tmp_path: Path) -> None:
     report = StringIO()
     call_command("opendata", "import", str(bad), "--no-progress", stdout=report)
     assert "intake.csv:3: wrong number of fields" in report.getvalue()
+
+
+def test_the_bundled_extract_is_the_shared_one_and_imports_once() -> None:
+    first = import_bundled_extract()
+    assert first.release == "chicagoda-2019"
+    assert sorted(f.sha256 for f in first.manifest.files) == sorted(
+        importer.sha256_of(p) for p in EXTRACT_2019.glob("*.csv")
+    )
+    assert first.manifest.rows_read == 25310 + 55411 + 18243 + 4149
+    assert import_bundled_extract().already_imported

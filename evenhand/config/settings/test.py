@@ -31,3 +31,7 @@ warnings.filterwarnings(
 )
 # Static files come from the finders in tests; nothing is collected.
 WHITENOISE_AUTOREFRESH = True
+
+# Tests never write analytics snapshots into the working copy's data folder; tests that read
+# the store point this at their own tmp_path.
+EVENHAND_ANALYTICS_DIR = Path(tempfile.mkdtemp(prefix="evenhand-analytics-test-"))

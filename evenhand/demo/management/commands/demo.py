@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from evenhand.accounts.models import User
+from evenhand.analytics.bundled import import_bundled_extract
 from evenhand.demo.cast import STAFF, create_staff, create_vale_case
 from evenhand.demo.history import generate_history
 
@@ -51,6 +52,11 @@ class Command(BaseCommand):
             logins_file.parent.mkdir(parents=True, exist_ok=True)
             logins_file.write_text(json.dumps(passwords, indent=2))
             logins_file.chmod(0o600)
+        extract = import_bundled_extract()
+        self.stdout.write(
+            f"Open data: CCSAO 2019 extract as release {extract.release} "
+            f"({'already in the store' if extract.already_imported else 'imported'})."
+        )
         self._print_logins(logins_file)
 
     def _print_logins(self, logins_file: Path) -> None:
