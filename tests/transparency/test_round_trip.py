@@ -40,7 +40,8 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 # (statute, counts, received, [(kind, disposed) per count, None = still pending])
-OFFICE_CASES = [
+Outcome = tuple[DispositionKind, dt.date] | None
+OFFICE_CASES: list[tuple[str, int, dt.date, list[Outcome]]] = [
     (ROBBERY, 2, D(2019, 1, 29), [(DispositionKind.NOLLE_PROSEQUI, D(2019, 6, 3))] * 2),
     (ROBBERY, 1, D(2019, 4, 2), [(DispositionKind.PLEA_AS_CHARGED, D(2019, 9, 1))]),
     (RETAIL_THEFT, 1, D(2019, 5, 9), [(DispositionKind.PLEA_LESSER_INCLUDED, D(2019, 7, 1))]),
