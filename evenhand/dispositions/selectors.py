@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from evenhand.accounts.models import User
 from evenhand.cases.models import Case, Charge, Participant, ParticipantRole
@@ -247,11 +247,34 @@ def enrolment_detail(*, user: User, enrolment_id: int) -> EnrolmentDetail:
 
 
 def _open_terms(user: User) -> QuerySet[Term]:
-    return Term.objects.filter(
-        status=TermStatus.OPEN,
-        enrolment__status=EnrolmentStatus.ACTIVE,
-        enrolment__case__in=visible_cases(user),
-    ).select_related("enrolment__participant__person", "enrolment__case")
+    # Correlated: the list walks the due-date index and asks the policy about each row it
+    # keeps, instead of first computing every case the user may see (100k+ rows).
+    visible = visible_cases(user).filter(pk=OuterRef("enrolment__case_id"))
+    return (
+        Term.objects.filter(status=TermStatus.OPEN, enrolment__status=EnrolmentStatus.ACTIVE)
+        .filter(Exists(visible))
+        .select_related("enrolment__participant__person", "enrolment__case")
+    )
+
+
+@dataclass(frozen=True)
+class TermWindow:
+    """One page of a term list without a total: counting every overdue term of a large office
+    costs more than the page itself, and a work list needs only "is there a next page"."""
+
+    rows: list[Term]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def term_window(terms: QuerySet[Term], *, page: int, per_page: int) -> TermWindow:
+    start = (page - 1) * per_page
+    rows = list(terms[start : start + per_page + 1])
+    return TermWindow(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
 
 
 def overdue_terms(*, user: User, today: dt.date) -> QuerySet[Term]:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -45,9 +44,11 @@ from .selectors import (
     eligibility_evaluate,
     enrolment_detail,
     overdue_terms,
+    term_window,
 )
 
 TERMS_PER_PAGE = 50
+MAX_PAGE = 100_000
 DUE_SOON_DAYS = 14
 
 
@@ -309,7 +310,11 @@ def _term_list(request: HttpRequest, *, overdue: bool) -> HttpResponse:
         if overdue
         else due_soon_terms(user=user, today=today, days=DUE_SOON_DAYS)
     )
-    page = Paginator(terms, TERMS_PER_PAGE).get_page(request.GET.get("page"))
+    try:
+        number = max(1, min(int(request.GET.get("page", "1")), MAX_PAGE))
+    except ValueError:
+        number = 1
+    page = term_window(terms, page=number, per_page=TERMS_PER_PAGE)
     return render(
         request,
         "dispositions/terms.html",
