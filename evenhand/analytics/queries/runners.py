@@ -121,7 +121,9 @@ class SparkRunner:
 
     def create_table(self, table: str, name: str, params: Params | None = None) -> None:
         values = _bind(name, params)
-        frame = self.session.sql(self.sql(name), args=values or None)
+        # Cached like a table on the other engines, so later queries do not recompute it.
+        frame = self.session.sql(self.sql(name), args=values or None).cache()
+        frame.count()
         frame.createOrReplaceTempView(_identifier(table))
 
 
