@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 import multiprocessing
 import multiprocessing.context
 import os
@@ -104,7 +105,9 @@ def audit_record(
         msg = f"audit entry {action} written outside a transaction"
         raise AuditNotInTransactionError(msg)
     _lock_chain_head()
-    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql(connection.vendor))
+        head = cursor.fetchone()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     occurred_at = timezone.now().astimezone(dt.UTC)
     label = actor_label if actor_label is not None else (actor.get_username() if actor else "")
@@ -124,8 +127,45 @@ def audit_record(
         prev_hash=prev_hash,
     )
     entry.hash = entry_hash(chain_fields(entry))
-    entry.save(force_insert=True)
+    _insert(entry)
     return entry
+
+
+# Every read of a case appends an entry, so the append is written as plain SQL once per
+# connection vendor: building the ORM's SELECT and INSERT anew cost more than running them.
+@functools.cache
+def _head_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    return f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"  # noqa: S608  (constant)
+
+
+def _insert_fields() -> list[Any]:
+    return [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+
+
+@functools.cache
+def _insert_sql(vendor: str, returning: bool) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _insert_fields())
+    marks = ", ".join(["%s"] * len(_insert_fields()))
+    table = quote(AuditEntry._meta.db_table)
+    pk_column = quote(str(AuditEntry._meta.pk.column))
+    tail = f" RETURNING {pk_column}" if returning else ""
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}){tail}"  # noqa: S608  (constant)
+
+
+def _insert(entry: AuditEntry) -> None:
+    """entry.save(force_insert=True), values prepared by the model's own fields."""
+    returning = bool(connection.features.can_return_columns_from_insert)
+    params = [
+        field.get_db_prep_save(getattr(entry, field.attname), connection)
+        for field in _insert_fields()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor, returning), params)
+        entry.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def chain_fields(entry: AuditEntry) -> dict[str, Any]:

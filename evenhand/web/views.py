@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -14,9 +17,10 @@ from evenhand.appointments.selectors import petitions_on_case
 from evenhand.cases.models import Case
 from evenhand.cases.selectors import (
     CaseFilters,
+    PageOf,
     case_audit_trail,
-    case_detail,
     case_list,
+    case_page,
 )
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, allowed_actions
@@ -26,6 +30,7 @@ from .forms import CaseSearchForm
 
 CASES_PER_PAGE = 25
 AUDIT_ENTRIES_PER_PAGE = 50
+PAGE_DIGITS = 6  # a page number longer than this is nonsense: show the first page
 
 
 @require_GET
@@ -61,21 +66,59 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _page_number(value: str | None) -> int:
+    """A page number from the query string; anything else means the first page."""
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) > PAGE_DIGITS:
+        return 1
+    return int(value)
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Links to the neighbouring pages of one list on a page that shows several: the other
+    lists stay on the pages they were on."""
+
+    page: PageOf[Any]
+    previous_url: str
+    next_url: str
+
+
+def _page_links(request: HttpRequest, page: PageOf[Any], param: str, anchor: str) -> PageLinks:
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return PageLinks(
+        page=page,
+        previous_url=url(page.number - 1) if page.has_previous else "",
+        next_url=url(page.number + 1) if page.has_next else "",
+    )
+
+
 @login_required
 @require_GET
 def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    detail = case_detail(user=user, case_id=case_id)
-    case = detail.case
-    current = [charge for charge in detail.charges if charge.is_current]
+    page = case_page(
+        user=user,
+        case_id=case_id,
+        charges_page=_page_number(request.GET.get("charges")),
+        amended_page=_page_number(request.GET.get("amended")),
+        events_page=_page_number(request.GET.get("events")),
+    )
+    case = page.case
     allowed = allowed_actions(user, case)
-    can_edit = CaseAction.EDIT in allowed
     context = {
-        "detail": detail,
+        "detail": page,
         "case": case,
-        "current_charges": current,
-        "superseded_charges": [charge for charge in detail.charges if not charge.is_current],
-        "can_edit": can_edit,
+        "current_charges": page.current_charges,
+        "superseded_charges": page.superseded_charges,
+        "events": page.events,
+        "charges_links": _page_links(request, page.current_charges, "charges", "charges-h"),
+        "amended_links": _page_links(request, page.superseded_charges, "amended", "amended"),
+        "events_links": _page_links(request, page.events, "events", "timeline-h"),
+        "can_edit": CaseAction.EDIT in allowed,
         "can_charge": CaseAction.CHARGE in allowed,
         "flags": flags_on_case(user=user, case=case),
         "screens": screens_on_case(user=user, case=case),
