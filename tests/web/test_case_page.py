@@ -35,7 +35,7 @@ def _signed_in(client: Client, user: User) -> Client:
     return client
 
 
-def _page(client: Client, case: Case, **params: object) -> tuple[str, int]:
+def _page(client: Client, case: Case, **params: str | int) -> tuple[str, int]:
     """The page's HTML and the number of queries it took."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("case-detail", args=[case.pk]), params)
