@@ -93,14 +93,20 @@ _PHONE = re.compile(
     r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?!\d)",
     re.IGNORECASE,
 )
+# Ten bare digits with a valid area code and exchange: how phone numbers get typed in texts.
+_PHONE_BARE = re.compile(
+    r"(?<![\w.+-])[2-9]\d{2}[2-9]\d{6}(?:\s*(?:x|ext\.?|extension)\s*\d{1,5})?(?![\w-])",
+    re.IGNORECASE,
+)
+# Unicode letters allowed on both sides: internationalised addresses are personal too.
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b"
+    r"(?<![\w.+-])[^\W_][\w.%+-]*@(?P<domain>[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,})\b"
 )
 # Illinois: one letter and eleven digits, printed as A123-4567-8901.
 _DRIVERS_LICENCE = re.compile(r"\b[A-Z]\d{3}(?P<sep>[- ]?)\d{4}(?P=sep)\d{4}\b")
 _PLATE = re.compile(
     r"(?i:\b(?:licen[cs]e\s+plate|plate|tag|registration)(?:\s+(?:number|no\.?|#))?\s*"
-    r"(?:of|is|was|reading|reads)?[\s:#]*)"
+    r"(?:(?:\s+[a-z]+){0,3}?\s+(?:is|was|reads|reading|of))?[\s:#]*)"
     r"(?P<value>(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,5})\b"
 )
 _CARD = re.compile(r"(?<![\d-])\d(?:[\s-]?\d){12,18}(?![\d-])")
@@ -183,6 +189,7 @@ _PATTERN_FINDERS: tuple[Callable[[str, DetectionRules], Iterable[Span]], ...] = 
     _simple(_SSN, FindingKind.SSN),
     _simple(_SSN_LABELLED, FindingKind.SSN, "value"),
     _simple(_PHONE, FindingKind.PHONE),
+    _simple(_PHONE_BARE, FindingKind.PHONE),
     _emails,
     _simple(_DRIVERS_LICENCE, FindingKind.DRIVERS_LICENCE),
     _simple(_PLATE, FindingKind.PLATE, "value"),
