@@ -162,6 +162,9 @@ def metric_cells(
         )
         for label, units, hits, median in grouped
     ]
+    if filters.group_by is Dimension.OFFENSE_CLASS:
+        # Most serious first, as the ruleset ranks classes; unknown codes last.
+        cells.sort(key=lambda cell: (ruleset.offense_class(cell.label).rank, cell.label))
     return cells, RawCell(
         label=TOTAL_LABEL,
         units=int(total[0]),
