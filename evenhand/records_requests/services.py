@@ -205,18 +205,22 @@ def request_submit_public(
     actor: None = None,
     client: str,
     new: NewRequest,
-    honeypot: str,
-    seconds_to_fill: float,
+    honeypot: str = "",
+    seconds_to_fill: float | None = None,
 ) -> RecordsRequest:
-    """A request from the public form. Raises SubmissionRefusedError (recorded) for a full
-    honeypot, a form filled faster than a person could, or too many submissions an hour."""
+    """A public request. Raises SubmissionRefusedError (recorded) for too many submissions an
+    hour from the client and, from the web form, for a full honeypot or a form filled faster
+    than a person could (`seconds_to_fill` None: not from the form, e.g. the API)."""
     digest = client_digest(client)
     since = timezone.now() - dt.timedelta(hours=1)
     recent = SubmissionAttempt.objects.filter(client_digest=digest, attempted_at__gte=since)
     if recent.count() >= SUBMISSIONS_PER_HOUR:
         _refuse_submission(digest, "rate_limit")
         raise SubmissionRefusedError(RATE_REFUSAL)
-    if honeypot.strip() or not MIN_FILL_SECONDS <= seconds_to_fill <= MAX_FILL_SECONDS:
+    too_fast_or_stale = seconds_to_fill is not None and not (
+        MIN_FILL_SECONDS <= seconds_to_fill <= MAX_FILL_SECONDS
+    )
+    if honeypot.strip() or too_fast_or_stale:
         _refuse_submission(digest, "honeypot" if honeypot.strip() else "fill_time")
         raise SubmissionRefusedError(SPAM_REFUSAL)
     checked = _validated(new)

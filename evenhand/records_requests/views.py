@@ -36,7 +36,7 @@ from .selectors import (
     request_by_token,
     request_detail,
 )
-from .sources import RecordNotFoundError
+from .sources import RecordKind, RecordNotFoundError
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -215,6 +215,15 @@ def _context(user: User, item: RecordsRequest, **extra: Any) -> dict[str, Any]:
     }
 
 
+MESSAGE_KINDS = frozenset({RecordKind.MESSAGE, RecordKind.HELD_MESSAGE})
+
+
+def _in_review(item: RecordsRequest, kind: str, object_id: int) -> bool:
+    """Whether a hit is already in the review (a message may since have been held or released)."""
+    kinds = MESSAGE_KINDS if kind in MESSAGE_KINDS else frozenset({kind})
+    return any(r.kind in kinds and r.object_id == str(object_id) for r in item.records.all())
+
+
 @login_required
 def request_view(request: HttpRequest, request_id: int) -> HttpResponse:
     user = _reader(request)
@@ -246,10 +255,11 @@ def request_view(request: HttpRequest, request_id: int) -> HttpResponse:
                 )
             except ValidationError as exc:
                 errors_into(search_form, exc)
-            added = {(r.kind, r.object_id) for r in item.records.all()}
-            extra["results"] = results
-            extra["added"] = {f"{kind}:{oid}" for kind, oid in added}
             item = _request_or_404(user, request_id)
+            extra["results"] = results
+            extra["rows"] = [
+                (hit, _in_review(item, str(hit.kind), hit.object_id)) for hit in results.hits
+            ]
     return render(request, "records_requests/request.html", _context(user, item, **extra))
 
 
