@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from evenhand.accounts.models import User
 from evenhand.cases.models import Case, Charge, Participant, ParticipantRole
@@ -259,22 +259,37 @@ def _open_terms(user: User) -> QuerySet[Term]:
 
 @dataclass(frozen=True)
 class TermWindow:
-    """One page of a term list without a total: counting every overdue term of a large office
-    costs more than the page itself, and a work list needs only "is there a next page"."""
+    """One page of a term list, reached by a cursor (the last row's due date and id) rather
+    than an offset or a total: both would cost a scan of every open term of a large office,
+    and a work list needs only "what comes next"."""
 
     rows: list[Term]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    next_cursor: str
+    first: bool
 
 
-def term_window(terms: QuerySet[Term], *, page: int, per_page: int) -> TermWindow:
-    start = (page - 1) * per_page
-    rows = list(terms[start : start + per_page + 1])
-    return TermWindow(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
+def parse_cursor(value: str) -> tuple[dt.date, int] | None:
+    """`YYYY-MM-DD.<id>` as written by `term_window`; anything else starts from the top."""
+    day, _, pk = value.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def term_window(terms: QuerySet[Term], *, after: str, per_page: int) -> TermWindow:
+    cursor = parse_cursor(after)
+    if cursor is not None:
+        day, pk = cursor
+        terms = terms.filter(Q(due_on__gt=day) | Q(due_on=day, pk__gt=pk))
+    rows = list(terms[: per_page + 1])
+    shown = rows[:per_page]
+    more = len(rows) > per_page
+    return TermWindow(
+        rows=shown,
+        next_cursor=f"{shown[-1].due_on.isoformat()}.{shown[-1].pk}" if more else "",
+        first=cursor is None,
+    )
 
 
 def overdue_terms(*, user: User, today: dt.date) -> QuerySet[Term]:

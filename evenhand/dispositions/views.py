@@ -47,8 +47,7 @@ from .selectors import (
     term_window,
 )
 
-TERMS_PER_PAGE = 50
-MAX_PAGE = 100_000
+TERMS_PER_PAGE = 25
 DUE_SOON_DAYS = 14
 
 
@@ -310,11 +309,7 @@ def _term_list(request: HttpRequest, *, overdue: bool) -> HttpResponse:
         if overdue
         else due_soon_terms(user=user, today=today, days=DUE_SOON_DAYS)
     )
-    try:
-        number = max(1, min(int(request.GET.get("page", "1")), MAX_PAGE))
-    except ValueError:
-        number = 1
-    page = term_window(terms, page=number, per_page=TERMS_PER_PAGE)
+    page = term_window(terms, after=request.GET.get("after", "")[:40], per_page=TERMS_PER_PAGE)
     return render(
         request,
         "dispositions/terms.html",

@@ -169,3 +169,21 @@ def test_the_bar_warning_and_the_override_on_the_filing_page() -> None:
     )
     assert filed.status_code == 302
     assert BarOverride.objects.count() == 1
+
+
+@time_machine.travel(dt.datetime(2019, 6, 20, 12, tzinfo=dt.UTC))
+def test_the_overdue_list_pages_by_cursor() -> None:
+    world = charged_case()
+    enrolment = enrol(world)
+    for day in range(1, 31):
+        add_term(world, enrolment, due_on=dt.date(2019, 5, day))
+    client = _client(world.prosecutor)
+    first = client.get("/terms/overdue/").content.decode()
+    assert first.count("<td>2019-05-") == 25
+    assert "2019-05-26" not in first
+    cursor = first.split('href="?after=')[1].split('"')[0]
+    second = client.get(f"/terms/overdue/?after={cursor}").content.decode()
+    assert second.count("<td>2019-05-") == 5
+    assert "2019-05-26" in second
+    assert 'data-testid="next-page"' not in second
+    assert client.get("/terms/overdue/?after=garbage").status_code == 200
