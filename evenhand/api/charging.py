@@ -76,6 +76,7 @@ class ProposalIn(Schema):
 class DecisionIn(ProposalIn):
     filed_on: RecordDate
     rationale: LongText = ""
+    bar_override_reason: LongText = ""
 
 
 class GroupOut(Schema):
@@ -258,6 +259,7 @@ def decide(request: HttpRequest, case_id: DbId, payload: DecisionIn) -> Status[D
         filed_on=payload.filed_on,
         period=_period(payload),
         rationale=payload.rationale,
+        bar_override_reason=payload.bar_override_reason,
     )
     return Status(201, decision_out(decision))
 

@@ -74,6 +74,13 @@ class ChargingForm(PeriodFields):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Required when the count total lies above the office's percentile.",
     )
+    bar_override_reason = forms.CharField(
+        required=False,
+        max_length=MAX_RATIONALE,
+        label="Re-prosecution bar override",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when warned that an earlier disposition may bar this prosecution.",
+    )
 
     field_order = [
         "participant",
@@ -83,6 +90,7 @@ class ChargingForm(PeriodFields):
         "year_from",
         "year_to",
         "rationale",
+        "bar_override_reason",
     ]
 
     def __init__(self, *args: Any, defendants: list[Participant], **kwargs: Any) -> None:

@@ -3,7 +3,8 @@
 The policy is checked first (`access_case(..., CaseAction.CHARGE)`: screened users and office
 staff on a case awaiting a special prosecutor are refused, and the refusal is logged), then one
 atomic block writes the rows and the audit entry. Charges themselves are filed and amended by
-`evenhand.cases.services` (`charges_file`, `charge_amend`), which keep charge versions.
+`evenhand.cases.services` (`charges_file`, here through the dispositions app's re-prosecution
+bar check, and `charge_amend`), which keep charge versions.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from evenhand.analytics.queries.consistency import Period, section_family
 from evenhand.audit.models import AuditAction
 from evenhand.audit.services import audit_record
 from evenhand.cases.models import Case, CaseStatus, Charge, Participant
-from evenhand.cases.services import case_open, case_update, charge_amend, charges_file
+from evenhand.cases.services import case_open, case_update, charge_amend
+from evenhand.dispositions.selectors import bar_findings
+from evenhand.dispositions.services import BarWarningError, charges_file_checked
 from evenhand.jurisdictions.ruleset import RulesetError, Statute, active_ruleset
 from evenhand.screening.policies import CaseAction, access_case
 
@@ -179,12 +182,14 @@ def charging_decide(
     filed_on: dt.date,
     period: Period,
     rationale: str = "",
+    bar_override_reason: str = "",
     releases: tuple[str, ...] | None = None,
 ) -> ChargingDecision:
     """File the counts and keep the consistency verdict with them.
 
     Never blocked by the comparison: above the ruleset's percentile the decision needs a written
-    rationale, which is stored with it and shown to reviewers.
+    rationale, which is stored with it and shown to reviewers. The counts are filed through the
+    dispositions app's re-prosecution bar check: a barred filing needs `bar_override_reason`.
     """
     case = access_case(actor, case_id, CaseAction.CHARGE, log_read=False)
     statute = statute_or_error(statute_key)
@@ -204,14 +209,31 @@ def charging_decide(
                 )
             }
         )
+    override = bar_override_reason.strip()
+    if not override and bar_findings(
+        user=actor, case=case, participant=participant, statute_key=statute_key, incident_on=None
+    ):
+        # Outside any transaction of ours, so the bar warning it logs is kept.
+        try:
+            charges_file_checked(
+                actor=actor,
+                case_id=case.pk,
+                participant_id=participant.pk,
+                statute_key=statute_key,
+                counts=counts,
+                filed_on=filed_on,
+            )
+        except BarWarningError as exc:
+            raise ValidationError({"bar_override_reason": str(exc)}) from exc
     with transaction.atomic():
-        charges = charges_file(
+        charges = charges_file_checked(
             actor=actor,
             case_id=case.pk,
             participant_id=participant.pk,
             statute_key=statute_key,
             counts=counts,
             filed_on=filed_on,
+            override_reason=override,
         )
         snapshot = verdict.snapshot()
         decision = ChargingDecision(

@@ -143,6 +143,7 @@ def charge_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
                 filed_on=data["filed_on"],
                 period=Period(data["year_from"], data["year_to"]),
                 rationale=data["rationale"],
+                bar_override_reason=data["bar_override_reason"],
             )
         except ValidationError as exc:
             errors_into(form, exc)
