@@ -11,10 +11,17 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from evenhand.cases import selectors, services
+from evenhand.cases.locking import VersionConflictError
 from evenhand.screening.policies import CaseAction, access_case
 
 from .auth import current_user
-from .errors import CASE_READ_ERRORS, CASE_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from .errors import (
+    CASE_READ_ERRORS,
+    CASE_WRITE_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+)
 from .fields import DbId
 from .schemas import (
     AuditTrailOut,
@@ -175,16 +182,25 @@ def file_charges(
     return Status(201, [charge_out(charge) for charge in charges])
 
 
-@router.post("/{case_id}/charges/{charge_id}/amend", response={201: ChargeOut, **CASE_WRITE_ERRORS})
+@router.post(
+    "/{case_id}/charges/{charge_id}/amend",
+    response={201: ChargeOut, 409: ErrorOut, **CASE_WRITE_ERRORS},
+)
 def amend_charge(
     request: HttpRequest, case_id: DbId, charge_id: DbId, payload: ChargeAmendIn
-) -> Status[ChargeOut]:
-    """Replace a count's statute; the answer is the new current version of the count."""
-    charge = services.charge_amend(
-        actor=current_user(request),
-        case_id=case_id,
-        charge_id=charge_id,
-        statute_key=payload.statute_key.strip(),
-        reason=payload.reason,
-    )
+) -> Status[ChargeOut] | Status[ErrorOut]:
+    """Replace a count's statute; the answer is the new current version of the count.
+
+    `charge_id` names the version the caller saw: if someone amended the count since, the
+    answer is 409 and nothing is saved."""
+    try:
+        charge = services.charge_amend(
+            actor=current_user(request),
+            case_id=case_id,
+            charge_id=charge_id,
+            statute_key=payload.statute_key.strip(),
+            reason=payload.reason,
+        )
+    except VersionConflictError as exc:
+        return Status(409, ErrorOut(detail=str(exc)))
     return Status(201, charge_out(charge))

@@ -30,6 +30,7 @@ from evenhand.screening.policies import (
     screens_on,
 )
 
+from .locking import VersionConflictError
 from .models import (
     AssignmentRole,
     Case,
@@ -624,7 +625,8 @@ def charge_amend(
         if old is None:
             raise ValidationError({"charge": "No such charge in this case."})
         if not old.is_current:
-            raise ValidationError({"charge": "Only the current version of a count can be amended."})
+            # Amending a replaced version means someone amended the count meanwhile.
+            raise VersionConflictError(f"count (count {old.count_number})")
         before = snapshot(old, _CHARGE_FIELDS)
         old.is_current = False
         old.save(update_fields=["is_current"])

@@ -261,8 +261,9 @@ def test_amending_a_superseded_version_is_refused() -> None:
 
     again = _post(client, path, {"statute_key": "720-5/12-3.05", "reason": "r"})
 
-    assert again.status_code == 422
-    assert again.json()["detail"][0]["loc"] == ["charge"]
+    # The caller amended a version that is no longer current: a lost-update conflict.
+    assert again.status_code == 409
+    assert "changed by someone else" in again.json()["detail"]
 
 
 def test_special_prosecutor_on_the_team_may_charge() -> None:

@@ -13,6 +13,7 @@ from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.audit.services import audit_verify_database
 from evenhand.cases import services
+from evenhand.cases.locking import VersionConflictError
 from evenhand.cases.models import (
     Case,
     CaseEventKind,
@@ -243,7 +244,7 @@ def test_amendment_adds_a_version_and_keeps_the_old_one(asa: User, case: Case) -
     charge.refresh_from_db()
     assert (charge.is_current, amended.is_current, amended.version) == (False, True, 2)
     assert amended.previous_id == charge.pk
-    with pytest.raises(ValidationError, match="current version"):
+    with pytest.raises(VersionConflictError, match="changed by someone else"):
         services.charge_amend(
             actor=asa, case_id=case.pk, charge_id=charge.pk, statute_key=FALSE_REPORT, reason="x"
         )
