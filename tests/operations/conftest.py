@@ -103,7 +103,7 @@ def make_office(tmp_path: Path) -> Iterator[Callable[[], Office]]:
 def loaded_office(make_office: Callable[[], Office]) -> Office:
     office = make_office()
     office.run("migrate", "--no-input", "-v0")
-    office.run("demo", "--password", PASSWORD, "--generated", "8")
+    office.run("demo", "--password", PASSWORD, "--generated", "8", "--without-open-data")
     return office
 
 

@@ -160,7 +160,7 @@ def test_stopping_postgresql_under_load_gives_503s_then_recovers_without_restart
     }
     for args in (
         ("migrate", "--no-input", "-v0"),
-        ("demo", "--password", PASSWORD, "--generated", "3"),
+        ("demo", "--password", PASSWORD, "--generated", "3", "--without-open-data"),
     ):
         subprocess.run(
             [sys.executable, "-m", "evenhand.cli", *args],

@@ -34,6 +34,11 @@ class Command(BaseCommand):
             default="",
             help="use this password for every demo login instead of generated ones (tests)",
         )
+        parser.add_argument(
+            "--without-open-data",
+            action="store_true",
+            help="skip importing the bundled 2019 open-data extract (tests that do not need it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins_file = Path(settings.DATA_DIR) / "demo-logins.json"
@@ -52,11 +57,12 @@ class Command(BaseCommand):
             logins_file.parent.mkdir(parents=True, exist_ok=True)
             logins_file.write_text(json.dumps(passwords, indent=2))
             logins_file.chmod(0o600)
-        extract = import_bundled_extract()
-        self.stdout.write(
-            f"Open data: CCSAO 2019 extract as release {extract.release} "
-            f"({'already in the store' if extract.already_imported else 'imported'})."
-        )
+        if not options["without_open_data"]:
+            extract = import_bundled_extract()
+            self.stdout.write(
+                f"Open data: CCSAO 2019 extract as release {extract.release} "
+                f"({'already in the store' if extract.already_imported else 'imported'})."
+            )
         self._print_logins(logins_file)
 
     def _print_logins(self, logins_file: Path) -> None:
