@@ -1,1 +1,2 @@
-"""Public-records requests under 5 ILCS 140: intake, deadlines, review, redaction, release."""
+"""Public-records requests under the state Freedom of Information Act: intake, deadlines, review,
+redaction, release."""
