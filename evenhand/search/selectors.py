@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction
 from evenhand.audit.services import audit_record
-from evenhand.cases.models import Participant, Person, PersonAlias
+from evenhand.cases.models import Case, Participant, Person, PersonAlias
 from evenhand.comms.models import BreachReport, MessageCase, MessageStatus
 from evenhand.comms.selectors import messages_visible_to
 from evenhand.jurisdictions.ruleset import active_ruleset
@@ -39,6 +39,7 @@ from .models import DocumentKind, SearchDocument
 from .query import Term, fts5_match, parse
 
 MAX_PAGE_SIZE = 100
+COUNT_LIMIT = 5_000
 # Roles that search the office's records as such: every message is theirs to find, within
 # the case policy (the records office answers requests for communications it did not receive).
 RECORDS_READERS = OVERSIGHT | {Role.RECORDS_OFFICER}
@@ -122,6 +123,10 @@ class SearchResults:
     terms: tuple[str, ...] = field(default_factory=tuple)
 
     @property
+    def total_is_lower_bound(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.page_size))
 
@@ -142,7 +147,7 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
     terms = parse(query)
     if not terms or not user.is_authenticated or not user.is_active:
         return SearchResults(query, [], 0, page, page_size, (), citation)
-    visible = visible_cases(user, CaseAction.VIEW).values("pk")
+    visible = visible_cases(user, CaseAction.VIEW)
     matched = _narrowed(_matching(terms).filter(_visible_to(user, visible)), filters)
     sealed = sealed_case_ids()
     in_sealed_case = (
@@ -157,17 +162,17 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
         )
     )
     released = matched.exclude(in_sealed_case)
-    total = released.count()
+    # Counting every hit of a word found in most records costs more than the page itself;
+    # beyond COUNT_LIMIT the total is reported as a lower bound.
+    total = released[: COUNT_LIMIT + 1].count()
     rows: list[dict[str, Any]] = list(
         released.order_by(*_RANKED).values(*_ROW_FIELDS)[(page - 1) * page_size : page * page_size]
     )
     candidates = _narrowed(_matching(terms), filters).filter(in_sealed_case)
     if user.role not in RECORDS_READERS:
-        candidates = candidates.filter(
-            Q(message_id__isnull=True) | Q(message_id__in=messages_visible_to(user).values("pk"))
-        )
+        candidates = candidates.filter(Q(message_id__isnull=True) | _message_reader(user))
     withheld = _withheld_numbers(user, candidates)
-    hits = _hits(user, rows, terms)
+    hits = _hits(visible, rows, terms)
     with transaction.atomic():
         audit_record(
             actor=user,
@@ -228,25 +233,35 @@ def _matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
     )
 
 
-def _visible_to(user: User, visible: QuerySet[Any, Any]) -> Q:
-    case_records = Q(
-        kind__in=[DocumentKind.CASE, DocumentKind.EVENT, DocumentKind.CHARGE],
-        case_id__in=visible,
+def _visible_to(user: User, visible: QuerySet[Case]) -> Q:
+    """Correlated checks, evaluated per matching document: their cost follows the number of
+    hits, not the number of cases or messages the user may see (the policy's own exclusion
+    sets are uncorrelated sub-queries, computed once per search)."""
+
+    def seen(reference: str) -> Exists:
+        return Exists(visible.filter(pk=OuterRef(reference)))
+
+    case_records = Q(kind__in=[DocumentKind.CASE, DocumentKind.EVENT, DocumentKind.CHARGE]) & Q(
+        seen("case_id")
     )
     hidden_tag = MessageCase.objects.filter(message_id=OuterRef("message_id")).exclude(
-        case__in=visible
+        seen("case_id")
     )
     hidden_named = _NAMED_CASES.objects.filter(
         breachreport__message_id=OuterRef("message_id")
-    ).exclude(case__in=visible)
+    ).exclude(seen("case_id"))
     messages = (
         Q(kind__in=[DocumentKind.MESSAGE, DocumentKind.ATTACHMENT])
         & ~Q(Exists(hidden_tag))
         & ~Q(Exists(hidden_named))
     )
     if user.role not in RECORDS_READERS:
-        messages &= Q(message_id__in=messages_visible_to(user).values("pk"))
+        messages &= _message_reader(user)
     return case_records | messages
+
+
+def _message_reader(user: User) -> Q:
+    return Q(Exists(messages_visible_to(user).filter(pk=OuterRef("message_id"))))
 
 
 def _in_cases(case_ids: QuerySet[Any, Any] | list[int]) -> Q:
@@ -339,14 +354,14 @@ def _withheld_numbers(user: User, withheld: QuerySet[SearchDocument]) -> tuple[s
     )
 
 
-def _hits(user: User, rows: list[dict[str, Any]], terms: Sequence[Term]) -> list[SearchHit]:
+def _hits(
+    visible: QuerySet[Case], rows: list[dict[str, Any]], terms: Sequence[Term]
+) -> list[SearchHit]:
     if not rows:
         return []
     snippets = _snippets([int(str(row["id"])) for row in rows], terms)
     case_ids = {int(row["case_id"]) for row in rows if row["case_id"] is not None}
-    numbers = dict(
-        visible_cases(user, CaseAction.VIEW).filter(pk__in=case_ids).values_list("pk", "number")
-    )
+    numbers = dict(visible.filter(pk__in=case_ids).values_list("pk", "number"))
     hits = []
     for row in rows:
         kind = HitKind(str(row["kind"]))
