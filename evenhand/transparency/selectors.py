@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import duckdb
 from django.conf import settings
 from django.core.cache import cache
 
@@ -80,10 +81,21 @@ def _cached(name: str, compute: Callable[[], T]) -> T:
     return found
 
 
+def _with_store(read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run one read on a fresh store connection and close it (its views see the newest files)."""
+    connection = store.connect()
+    try:
+        return read(connection)
+    finally:
+        connection.close()
+
+
 def available_releases() -> list[ReleaseOption]:
     return _cached(
         "releases",
-        lambda: [ReleaseOption(release=r, source=s) for r, s in releases(store.connect())],
+        lambda: _with_store(
+            lambda conn: [ReleaseOption(release=r, source=s) for r, s in releases(conn)]
+        ),
     )
 
 
@@ -103,8 +115,10 @@ def release_filter_options(release: str) -> dict[str, list[str]]:
     check_release(release)
     return _cached(
         f"options:{release}",
-        lambda: filter_options(
-            store.connect(), release=release, ruleset=active_ruleset(), threshold=min_cell()
+        lambda: _with_store(
+            lambda conn: filter_options(
+                conn, release=release, ruleset=active_ruleset(), threshold=min_cell()
+            )
         ),
     )
 
@@ -121,8 +135,10 @@ def published_metric(key: str, filters: MetricFilters) -> MetricResult:
     check_release(filters.release)
     return _cached(
         f"metric:{key}:{filters.cache_key()}",
-        lambda: compute_metric(
-            store.connect(), metric, filters, ruleset=active_ruleset(), threshold=min_cell()
+        lambda: _with_store(
+            lambda conn: compute_metric(
+                conn, metric, filters, ruleset=active_ruleset(), threshold=min_cell()
+            )
         ),
     )
 
@@ -131,11 +147,11 @@ def published_dashboard(filters: MetricFilters) -> list[MetricResult]:
     """Every public metric under one filter set, computed on one connection."""
     check_release(filters.release)
 
-    def compute_all() -> list[MetricResult]:
-        conn, ruleset = store.connect(), active_ruleset()
+    def compute_all(conn: duckdb.DuckDBPyConnection) -> list[MetricResult]:
+        ruleset = active_ruleset()
         return [
             compute_metric(conn, metric, filters, ruleset=ruleset, threshold=min_cell())
             for metric in METRICS
         ]
 
-    return _cached(f"dashboard:{filters.cache_key()}", compute_all)
+    return _cached(f"dashboard:{filters.cache_key()}", lambda: _with_store(compute_all))
