@@ -1,11 +1,14 @@
 """Import Cook County State's Attorney open-data CSV files as one release of the store.
 
-The fast path is columnar: DuckDB reads every column as text with an explicit CSV dialect
-(rows with the wrong field count, an unterminated quote or bytes that are not valid in the
-file's encoding are set aside with their line by DuckDB's reject tables), then one SQL pass
-types every column and names, per row, every value that does not parse. Those rows are
-rejected with file, line and reason; the rest is written to Parquet in a staging folder and
-moved into place only when every file has been read, manifest last.
+The common case is one columnar pass per file (``columnar.write_clean_file``): Arrow's strict
+CSV reader types every value while it parses and streams typed blocks to Parquet. Only a file
+the strict reader refuses takes the reject-finding path here: DuckDB reads every column as
+text with an explicit dialect (rows with the wrong field count, an unterminated quote or bytes
+that are not valid in the file's encoding are set aside with their line by DuckDB's reject
+tables), then one SQL pass types every column and names, per row, every value that does not
+parse. Those rows are rejected with file, line and reason; the rest is stored. Everything is
+written to a staging folder and moved into place only when every file has been read,
+manifest last.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from evenhand.analytics import store
+from evenhand.analytics import columnar, store
 from evenhand.analytics.layouts import (
     BOOLEAN,
     DATE,
@@ -69,6 +74,8 @@ class ImportResult:
     manifest: store.Manifest
     rejects: list[Reject] = field(default_factory=list)
     seconds: float = 0.0
+    # Files the strict one-pass reader refused, so they went through the reject-finding path.
+    checked_line_by_line: list[str] = field(default_factory=list)
 
     @property
     def rows_per_second(self) -> float:
@@ -80,7 +87,9 @@ class _SourceFile:
     path: Path
     header: list[str]
     detected: DetectedLayout
-    sha256: str
+    # Known up front only when the release id or a re-import check needs it; otherwise the
+    # file is hashed while it is imported, so its bytes are read once.
+    sha256: str | None
 
 
 ProgressCallback = Callable[[int], None]
@@ -92,6 +101,10 @@ def sha256_of(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _hashes(sources: list[_SourceFile]) -> list[str]:
+    return [s.sha256 or sha256_of(s.path) for s in sources]
 
 
 def release_id_for(hashes: Sequence[str]) -> str:
@@ -116,7 +129,9 @@ def _read_header(path: Path, encoding: str) -> list[str]:
     return next(csv.reader(io.StringIO(text)))
 
 
-def inspect_files(paths: Sequence[Path], *, encoding: str = "utf-8") -> list[_SourceFile]:
+def inspect_files(
+    paths: Sequence[Path], *, encoding: str = "utf-8", hashed: bool = True
+) -> list[_SourceFile]:
     """Detect every file's dataset and layout first, so one bad header refuses them all."""
     problems: list[str] = []
     sources: list[_SourceFile] = []
@@ -130,7 +145,7 @@ def inspect_files(paths: Sequence[Path], *, encoding: str = "utf-8") -> list[_So
         except LayoutError as error:
             problems.append(f"{path}: {error}")
             continue
-        sources.append(_SourceFile(path, header, detected, sha256_of(path)))
+        sources.append(_SourceFile(path, header, detected, sha256_of(path) if hashed else None))
     if problems:
         raise ImportRefusedError("nothing was imported:\n  " + "\n  ".join(problems))
     return sources
@@ -328,13 +343,13 @@ def import_files(
         raise ImportRefusedError(f"encoding must be one of {', '.join(ENCODINGS)}")
     if not paths:
         raise ImportRefusedError("no files given")
-    sources = inspect_files(paths, encoding=encoding)
-    release_id = store.check_release_id(release or release_id_for([s.sha256 for s in sources]))
+    sources = inspect_files(paths, encoding=encoding, hashed=release is None)
+    release_id = store.check_release_id(release or release_id_for(_hashes(sources)))
     if release_id == store.OFFICE_RELEASE:
         raise ImportRefusedError("release 'office' is the office's own export; choose another id")
     existing = store.read_manifest(release_id)
     if existing is not None:
-        if sorted(f.sha256 for f in existing.files) == sorted(s.sha256 for s in sources):
+        if sorted(f.sha256 for f in existing.files) == sorted(_hashes(sources)):
             return ImportResult(release_id, already_imported=True, manifest=existing)
         if not replace:
             raise ImportRefusedError(
@@ -365,41 +380,61 @@ def _import_into_store(
     progress: ProgressCallback | None,
     started: float,
 ) -> ImportResult:
-    tables: dict[Dataset, list[str]] = {}
     records: list[store.FileRecord] = []
     rejects: list[Reject] = []
-    for index, source in enumerate(sources):
-        tracker = _ProgressWhileRunning(connection, source.path, progress)
-        with tracker:
-            table, rows_read, file_rejects = _import_file(connection, source, index, encoding)
-        tracker.finish(rows_read)
-        tables.setdefault(source.detected.dataset, []).append(table)
-        rejects.extend(file_rejects)
-        records.append(
-            store.FileRecord(
-                name=source.path.name,
-                sha256=source.sha256,
-                dataset=source.detected.dataset.value,
-                layout=source.detected.layout.value,
-                rows_read=rows_read,
-                rows_rejected=len(file_rejects),
-            )
-        )
-    layouts = sorted({s.detected.layout.value for s in sources})
+    checked: list[str] = []
     with store.staging_area() as staging:
+        pieces: dict[Dataset, list[tuple[Path, int]]] = {}
+        for index, source in enumerate(sources):
+            part = staging / f"file-{index}.parquet"
+            digest = hashlib.sha256() if source.sha256 is None else None
+            try:
+                accepted = columnar.write_clean_file(
+                    source.path,
+                    source.detected,
+                    source.header,
+                    part,
+                    encoding=encoding,
+                    date_formats=_DATE_FORMATS[source.detected.layout],
+                    true_words=_TRUE,
+                    false_words=_FALSE,
+                    progress=progress,
+                    digest=digest,
+                )
+                rows_read, file_rejects = accepted, list[Reject]()
+                sha256 = source.sha256 or (digest.hexdigest() if digest else sha256_of(source.path))
+            except columnar.NotCleanError:
+                sha256 = source.sha256 or sha256_of(source.path)
+                checked.append(source.path.name)
+                rows_read, accepted, file_rejects = _import_with_rejects(
+                    connection,
+                    source,
+                    index=index,
+                    encoding=encoding,
+                    part=part,
+                    progress=progress,
+                )
+            pieces.setdefault(source.detected.dataset, []).append((part, accepted))
+            rejects.extend(file_rejects)
+            records.append(
+                store.FileRecord(
+                    name=source.path.name,
+                    sha256=sha256,
+                    dataset=source.detected.dataset.value,
+                    layout=source.detected.layout.value,
+                    rows_read=rows_read,
+                    rows_rejected=len(file_rejects),
+                )
+            )
         parts: dict[Dataset, Path] = {}
         rows: dict[Dataset, int] = {}
-        for dataset, names in tables.items():
-            columns = ", ".join(name for name, _ in store_columns(dataset))
-            union = " UNION ALL ".join(
-                f"SELECT {columns} FROM {name} WHERE reject_reason IS NULL"  # noqa: S608
-                for name in names
+        for dataset, written in pieces.items():
+            rows[dataset] = sum(count for _, count in written)
+            parts[dataset] = (
+                written[0][0]
+                if len(written) == 1
+                else _merge_parts(dataset, [p for p, _ in written], staging)
             )
-            target = staging / dataset.value / "part-0.parquet"
-            store.copy_to_parquet(connection, union, target)
-            counted = connection.execute(f"SELECT count(*) FROM ({union})").fetchone()  # noqa: S608
-            rows[dataset] = int(counted[0]) if counted else 0
-            parts[dataset] = target
         _write_rejects(staging / "rejects.csv", rejects)
         manifest = store.commit_release(
             release=release_id,
@@ -408,7 +443,7 @@ def _import_into_store(
             replace_release=True,
             source=store.SOURCE_OPENDATA,
             files=records,
-            layout=", ".join(layouts),
+            layout=", ".join(sorted({s.detected.layout.value for s in sources})),
             rejects_file=staging / "rejects.csv",
         )
     return ImportResult(
@@ -417,7 +452,43 @@ def _import_into_store(
         manifest=manifest,
         rejects=rejects,
         seconds=time.perf_counter() - started,
+        checked_line_by_line=checked,
     )
+
+
+def _import_with_rejects(
+    connection: duckdb.DuckDBPyConnection,
+    source: _SourceFile,
+    *,
+    index: int,
+    encoding: str,
+    part: Path,
+    progress: ProgressCallback | None,
+) -> tuple[int, int, list[Reject]]:
+    """The slow path for a file with bad lines or values: (rows read, rows stored, rejects)."""
+    tracker = _ProgressWhileRunning(connection, source.path, progress)
+    with tracker:
+        typed_table, rows_read, rejects = _import_file(connection, source, index, encoding)
+    tracker.finish(rows_read)
+    columns = ", ".join(name for name, _ in store_columns(source.detected.dataset))
+    accepted = store.copy_to_parquet(
+        connection,
+        f"SELECT {columns} FROM {typed_table} WHERE reject_reason IS NULL",  # noqa: S608
+        part,
+    )
+    connection.execute(f"DROP TABLE {typed_table}")
+    return rows_read, accepted, rejects
+
+
+def _merge_parts(dataset: Dataset, parts: list[Path], staging: Path) -> Path:
+    """One Parquet file of a dataset that came in several source files, in their order."""
+    schema = columnar.arrow_schema(store_columns(dataset))
+    target = staging / f"{dataset.value}.parquet"
+    with store.open_parquet_writer(target, schema) as writer:
+        for part in parts:
+            for batch in pq.ParquetFile(part).iter_batches(batch_size=122_880):
+                writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+    return target
 
 
 def _write_rejects(path: Path, rejects: list[Reject]) -> None:

@@ -12,6 +12,7 @@ last, with a rename: a killed import or export leaves nothing that a query can s
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
 
 from evenhand.analytics.layouts import (
@@ -127,6 +129,29 @@ def _manifest_path(release: str) -> Path:
 def rejects_path(release: str) -> Path:
     """The CSV (file, line, reason) of the rows an import of this release left out."""
     return analytics_dir() / _MANIFESTS / f"{check_release_id(release)}.rejects.csv"
+
+
+@dataclass(frozen=True)
+class RejectsPage:
+    total: int
+    rows: list[tuple[str, int, str]]
+
+
+def read_rejects(release: str, *, offset: int, limit: int) -> RejectsPage:
+    """One page of a release's rejected rows (file, line, reason), in the order reported."""
+    path = rejects_path(release)
+    if not path.exists():
+        return RejectsPage(total=0, rows=[])
+    rows: list[tuple[str, int, str]] = []
+    total = 0
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for name, line, reason in reader:
+            if offset <= total < offset + limit:
+                rows.append((name, int(line), reason))
+            total += 1
+    return RejectsPage(total=total, rows=rows)
 
 
 def _partition_dir(dataset: Dataset, release: str, root: Path | None = None) -> Path:
@@ -253,12 +278,25 @@ def write_release(dataset: str | Dataset, release: str, table: pa.Table) -> int:
     return int(table.num_rows)
 
 
-def copy_to_parquet(connection: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
+def copy_to_parquet(connection: duckdb.DuckDBPyConnection, select: str, target: Path) -> int:
+    """Write a query's rows to a zstd Parquet file; return how many were written."""
     target.parent.mkdir(parents=True, exist_ok=True)
     escaped = str(target).replace("'", "''")
-    connection.execute(
+    written = connection.execute(
         f"COPY ({select}) TO '{escaped}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-    )
+    ).fetchone()
+    return int(written[0]) if written else 0
+
+
+@contextmanager
+def open_parquet_writer(target: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+    """A zstd Parquet writer for a staged file (the importer's streaming path)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer = pq.ParquetWriter(str(target), schema, compression="zstd")
+    try:
+        yield writer
+    finally:
+        writer.close()
 
 
 @contextmanager

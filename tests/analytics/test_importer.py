@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from io import StringIO
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
@@ -36,6 +38,7 @@ def _copy(source: Path, target: Path, *, edit: dict[int, bytes] | None = None) -
 def test_the_2019_extract_imports_whole_and_typed() -> None:
     result = importer.import_files(sorted(EXTRACT_2019.glob("*.csv")))
     assert result.rejects == []
+    assert result.checked_line_by_line == []  # clean files take the one-pass path
     assert result.manifest.datasets == {
         "dispositions": 18243,
         "initiation": 55411,
@@ -77,6 +80,7 @@ def test_the_2019_extract_imports_whole_and_typed() -> None:
 def test_the_current_export_sample_imports_with_its_quirks() -> None:
     result = importer.import_files(sorted(EXPORT_SAMPLE.glob("*.csv")))
     assert result.rejects == []
+    assert result.checked_line_by_line == []
     assert result.manifest.datasets == {
         "dispositions": 45,
         "diversion": 2,
@@ -182,6 +186,7 @@ def test_bad_rows_are_reported_with_file_line_and_reason_and_the_rest_lands(
         },
     )
     result = importer.import_files([broken])
+    assert result.checked_line_by_line == ["intake.csv"]
     reasons = {r.line: r.reason for r in result.rejects}
     assert sorted(reasons) == [5, 9, 12, 15]
     assert reasons[5].startswith("not a date in received_date: '2019-13-4")
@@ -226,20 +231,36 @@ def test_a_header_in_another_encoding_is_refused_clearly(tmp_path: Path) -> None
 def test_a_failure_while_writing_leaves_nothing_visible(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls = {"n": 0}
-    real_copy = store.copy_to_parquet
+    real_open = store.open_parquet_writer
+    opened = {"n": 0}
 
-    def failing_copy(*args: object, **kwargs: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
+    def failing_open(target: Path, schema: pa.Schema) -> AbstractContextManager[object]:
+        opened["n"] += 1
+        if opened["n"] == 3:
             raise OSError("disk full")
-        real_copy(*args, **kwargs)  # type: ignore[arg-type]  # forwarding a test double
+        return real_open(target, schema)
 
-    monkeypatch.setattr(store, "copy_to_parquet", failing_copy)
+    monkeypatch.setattr(store, "open_parquet_writer", failing_open)
     with pytest.raises(OSError, match="disk full"):
         importer.import_files(sorted(EXTRACT_2019.glob("*.csv")))
     assert store.list_releases() == []
     assert all(_count(d) == 0 for d in ("intake", "initiation", "dispositions", "sentencing"))
+    assert not list((tmp_path / "analytics").glob("*/release=*"))
+
+
+def test_a_failure_while_writing_a_file_with_rejects_leaves_nothing_visible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_copy(*_args: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "copy_to_parquet", failing_copy)
+    good = EXPORT_SAMPLE / "intake.csv"
+    bad = _copy(EXPORT_SAMPLE / "diversion.csv", tmp_path / "diversion.csv", edit={2: b"1,2"})
+    with pytest.raises(OSError, match="disk full"):
+        importer.import_files([good, bad])
+    assert store.list_releases() == []
+    assert _count("intake") == 0
     assert not list((tmp_path / "analytics").glob("*/release=*"))
 
 
@@ -271,6 +292,7 @@ def test_every_date_form_of_the_layouts_reads_back_the_same_day(
     path.write_text("\n".join(lines) + "\n")
     result = importer.import_files([path], release="dates", replace=True)
     assert result.rejects == []
+    assert result.checked_line_by_line == []
     stored = (
         store.connect()
         .execute(
@@ -312,3 +334,40 @@ def test_the_bundled_extract_is_the_shared_one_and_imports_once() -> None:
     )
     assert first.manifest.rows_read == 25310 + 55411 + 18243 + 4149
     assert import_bundled_extract().already_imported
+
+
+def test_two_files_of_one_dataset_one_clean_one_damaged_land_as_one_typed_dataset(
+    tmp_path: Path,
+) -> None:
+    source = EXTRACT_2019 / "intake.csv"
+    original = source.read_bytes().split(b"\n")
+    damaged = _copy(
+        source,
+        tmp_path / "intake-2019.csv",
+        edit={4: original[3].replace(b"2019-01-0", b"2019-13-4", 1)},
+    )
+    result = importer.import_files([EXPORT_SAMPLE / "intake.csv", damaged], release="mixed")
+    assert result.checked_line_by_line == ["intake-2019.csv"]
+    # With the release named, files are hashed as they are read (or re-read when damaged).
+    assert [f.sha256 for f in result.manifest.files] == [
+        importer.sha256_of(EXPORT_SAMPLE / "intake.csv"),
+        importer.sha256_of(damaged),
+    ]
+    assert [r.line for r in result.rejects] == [4]
+    assert [(f.name, f.rows_read, f.rows_rejected) for f in result.manifest.files] == [
+        ("intake.csv", 15, 0),
+        ("intake-2019.csv", 25310, 1),
+    ]
+    assert result.manifest.datasets == {"intake": 15 + 25310 - 1}
+    connection = store.connect()
+    # Rows from the one-pass file and from the reject-finding path read back with one schema.
+    typed = connection.execute(
+        "SELECT typeof(received_date), typeof(arrest_date), typeof(age_at_incident), "
+        "count(*) FROM intake GROUP BY ALL"
+    ).fetchall()
+    assert typed == [("DATE", "TIMESTAMP", "INTEGER", 25324)]
+    both = connection.execute(
+        "SELECT received_date FROM intake WHERE case_participant_id IN "
+        "('1227866633457', '2534066046185') ORDER BY 1"
+    ).fetchall()
+    assert both[0] == (dt.date(2011, 5, 24),)

@@ -1,0 +1,212 @@
+"""The importer's common case: one streaming, columnar pass from clean CSV to typed Parquet.
+
+Arrow's CSV reader parses every column straight into its store type (dates with the layout's
+formats, flags with the accepted spellings, counts as integers) while it splits the lines, and
+each block goes to the Parquet writer as soon as it is typed, so a file is read once and held
+in memory one block at a time. The reader is strict: a line with the wrong number of fields,
+bytes that are not text in the encoding, or a value that does not parse stops it with an
+error. That is the signal to fall back to the importer's reject-finding path, which reports
+every bad line with file, line and reason; a clean file (the usual case) never pays for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from evenhand.analytics import store
+from evenhand.analytics.layouts import (
+    BOOLEAN,
+    DATE,
+    DOUBLE,
+    INTEGER,
+    SOURCE_COLUMN,
+    TIMESTAMP,
+    DetectedLayout,
+    store_columns,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+# How DuckDB's types (the reject-finding path writes with DuckDB) look in Arrow, so files
+# written by either path read back identically.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    DATE: pa.date32(),
+    TIMESTAMP: pa.timestamp("us"),
+    BOOLEAN: pa.bool_(),
+    INTEGER: pa.int32(),
+    DOUBLE: pa.float64(),
+}
+_BLOCK_BYTES = 8 << 20
+_ROW_GROUP_ROWS = 122_880
+# A plain decimal number, the only text TRY_CAST(... AS DOUBLE) would read that matters here.
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+class NotCleanError(Exception):
+    """The file has at least one line or value the strict reader cannot take as it is."""
+
+
+class _HashingReader(io.RawIOBase):
+    """Hands the file's bytes to the CSV reader and to a digest, so both take one read."""
+
+    def __init__(self, handle: io.BufferedReader, digest: hashlib._Hash) -> None:
+        super().__init__()
+        self._handle = handle
+        self._digest = digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
+        count = self._handle.readinto(view)
+        self._digest.update(view[:count])
+        return count
+
+
+def arrow_schema(columns: Sequence[tuple[str, str]]) -> pa.Schema:
+    return pa.schema([(name, ARROW_TYPES.get(kind, pa.string())) for name, kind in columns])
+
+
+def _spellings(words: Sequence[str]) -> list[str]:
+    return sorted({form for word in words for form in (word, word.upper(), word.title())})
+
+
+def _convert_options(
+    detected: DetectedLayout,
+    header: Sequence[str],
+    *,
+    date_formats: Sequence[str],
+    true_words: Sequence[str],
+    false_words: Sequence[str],
+) -> pacsv.ConvertOptions:
+    read_as: dict[str, pa.DataType] = {}
+    for raw in header:
+        kind = dict(store_columns(detected.dataset)).get(detected.mapping[raw], "")
+        if kind in (DATE, TIMESTAMP):
+            read_as[raw] = pa.timestamp("s")
+        elif kind in (BOOLEAN, INTEGER):
+            read_as[raw] = ARROW_TYPES[kind]
+        else:
+            # Amounts may carry thousands separators; they are cleaned after reading.
+            read_as[raw] = pa.string()
+    return pacsv.ConvertOptions(
+        column_types=read_as,
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        true_values=_spellings(true_words),
+        false_values=_spellings(false_words),
+        timestamp_parsers=list(date_formats),
+    )
+
+
+def _number(text: pa.ChunkedArray | pa.Array, *, strict: bool) -> pa.Array:
+    cleaned = pc.replace_substring(pc.utf8_trim_whitespace(text), ",", "")
+    if strict:
+        return pc.cast(cleaned, pa.float64())
+    # Like TRY_CAST: a term such as "18 months" keeps its text and gets no number.
+    numeric = pc.match_substring_regex(cleaned, _NUMBER)
+    return pc.cast(pc.if_else(numeric, cleaned, pa.scalar(None, pa.string())), pa.float64())
+
+
+def _to_store(
+    batch: pa.RecordBatch, detected: DetectedLayout, schema: pa.Schema, source: str
+) -> pa.Table:
+    by_store = {column: raw for raw, column in detected.mapping.items()}
+    rows = batch.num_rows
+    arrays: list[pa.Array | pa.ChunkedArray] = []
+    for field in schema:
+        raw = by_store.get(field.name)
+        if field.name == SOURCE_COLUMN:
+            arrays.append(pa.repeat(pa.scalar(source, pa.string()), rows))
+        elif field.name == "commitment_term_number":
+            term = by_store.get("commitment_term")
+            arrays.append(
+                _number(batch.column(term), strict=False) if term else pa.nulls(rows, field.type)
+            )
+        elif raw is None:
+            arrays.append(pa.nulls(rows, field.type))
+        elif field.type == pa.float64():
+            arrays.append(_number(batch.column(raw), strict=True))
+        elif field.type == pa.date32():
+            arrays.append(pc.cast(batch.column(raw), field.type, safe=False))
+        else:
+            arrays.append(pc.cast(batch.column(raw), field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_clean_file(
+    path: Path,
+    detected: DetectedLayout,
+    header: Sequence[str],
+    target: Path,
+    *,
+    encoding: str,
+    date_formats: Sequence[str],
+    true_words: Sequence[str],
+    false_words: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+    digest: hashlib._Hash | None = None,
+) -> int:
+    """Type a whole file into a Parquet file in one pass and return its rows.
+
+    Raises NotCleanError (having removed the partial file) at the first line or value the
+    strict reader refuses; nothing is skipped silently. With ``digest``, the file's bytes are
+    hashed as they are read; it is complete only if this returns.
+    """
+    schema = arrow_schema(store_columns(detected.dataset))
+    read_options = pacsv.ReadOptions(
+        column_names=list(header),
+        skip_rows=1,
+        block_size=_BLOCK_BYTES,
+        encoding="utf8" if encoding == "utf-8" else encoding,
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=",", quote_char='"', double_quote=True, newlines_in_values=True
+    )
+    convert_options = _convert_options(
+        detected,
+        header,
+        date_formats=date_formats,
+        true_words=true_words,
+        false_words=false_words,
+    )
+    rows = 0
+    pending: list[pa.Table] = []
+    pending_rows = 0
+    try:
+        with path.open("rb") as handle, store.open_parquet_writer(target, schema) as writer:
+            reader = pacsv.open_csv(
+                handle if digest is None else _HashingReader(handle, digest),
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
+            for batch in reader:
+                table = _to_store(batch, detected, schema, store.SOURCE_OPENDATA)
+                pending.append(table)
+                pending_rows += table.num_rows
+                if pending_rows >= _ROW_GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(pending), row_group_size=_ROW_GROUP_ROWS)
+                    pending, pending_rows = [], 0
+                rows += table.num_rows
+                if progress is not None:
+                    progress(table.num_rows)
+            if pending:
+                writer.write_table(pa.concat_tables(pending), row_group_size=_ROW_GROUP_ROWS)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as refused:
+        target.unlink(missing_ok=True)
+        if progress is not None and rows:
+            progress(-rows)
+        raise NotCleanError(str(refused)) from refused
+    return rows
