@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.test import Client
 
-from .factories import write_synthetic_release
+from evenhand.analytics import store
+
+from .factories import synthetic_release, write_synthetic_release
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,28 @@ def test_a_new_release_shows_without_waiting_for_the_cache() -> None:
     second = client.get("/transparency/referrals.csv")
     assert first.content != second.content
     assert "60" in second.content.decode().splitlines()[-1]
+
+
+def test_a_rare_value_is_not_offered_as_a_filter_and_its_group_is_withheld() -> None:
+    rows = synthetic_release(people=200)
+    for index in range(3):
+        rows.add(
+            "intake",
+            case_id=f"rare{index}",
+            case_participant_id=f"rare{index}",
+            received_date=dt.date(2018, 5, 5),
+            offense_category="Narcotics",
+            race="Middle Eastern/North African",
+            gender="Male",
+        )
+    for dataset, table in rows.tables().items():
+        store.write_release(dataset, "r2019", table)
+    client = Client()
+    page = client.get("/transparency/", {"group_by": "race"}).content.decode()
+    assert '<option value="Middle Eastern/North African"' not in page
+    assert client.get("/transparency/", {"race": "Middle Eastern/North African"}).status_code == 400
+    by_race = client.get("/transparency/referrals.csv", {"group_by": "race"}).content.decode()
+    groups = {row["group"]: row for row in csv.DictReader(io.StringIO(by_race))}
+    rare = groups["Middle Eastern/North African"]
+    assert rare["withheld"] == "true"
+    assert rare["units"] == ""
