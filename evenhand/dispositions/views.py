@@ -205,8 +205,8 @@ def _enrolment_page(
         ),
         "end_form": EndForm(initial={"version": enrolment.version, "ended_on": today}),
     }
-    context.update(forms or {})
-    return render(request, "dispositions/enrolment.html", context)
+    # A refused form replaces its blank twin so that its errors show.
+    return render(request, "dispositions/enrolment.html", {**context, **(forms or {})})
 
 
 @login_required
