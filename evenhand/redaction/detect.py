@@ -17,6 +17,7 @@ import enum
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from evenhand.screening.names import given_name_variants, normalize
 
@@ -225,9 +226,15 @@ class NameIndex:
     surnames: frozenset[str]
     given: frozenset[str]
     longest: int
+    # First words of the full names: most tokens are not one, and are skipped at once.
+    starts: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, people: Sequence[KnownPerson]) -> NameIndex:
+        return _name_index(tuple(people))
+
+    @classmethod
+    def _build(cls, people: Sequence[KnownPerson]) -> NameIndex:
         full: set[tuple[str, ...]] = set()
         surnames: set[str] = set()
         given: set[str] = set()
@@ -261,12 +268,25 @@ class NameIndex:
             surnames=frozenset(surnames - protected_words),
             given=frozenset(given - protected_words),
             longest=max((len(words) for words in full), default=0),
+            starts=frozenset(words[0] for words in full),
         )
+
+
+@lru_cache(maxsize=256)
+def _name_index(people: tuple[KnownPerson, ...]) -> NameIndex:
+    return NameIndex._build(people)
+
+
+@lru_cache(maxsize=65_536)
+def _normal_word(token: str) -> str:
+    """One token as the name index holds it; plain ASCII (most tokens) skips the Unicode work."""
+    word = token.lower() if token.isascii() else normalize(token)
+    return word.removesuffix("'s")
 
 
 def _names(text: str, index: NameIndex) -> Iterable[Span]:
     tokens = [
-        (match.start(), match.end(), match.group(), normalize(match.group()).removesuffix("'s"))
+        (match.start(), match.end(), match.group(), _normal_word(match.group()))
         for match in _NAME_TOKEN.finditer(text)
     ]
     position = 0
@@ -297,6 +317,8 @@ def _match_full(
     tokens: list[tuple[int, int, str, str]], position: int, index: NameIndex, text: str
 ) -> int:
     """The token position just after a full name starting at `position`, or 0."""
+    if tokens[position][3] not in index.starts:
+        return 0
     for length in range(min(index.longest, len(tokens) - position), 0, -1):
         words = tuple(token[3] for token in tokens[position : position + length])
         if words in index.full and (length > 1 or tokens[position][2][:1].isupper()):
