@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -186,7 +187,7 @@ def decision_out(decision: ChargingDecision) -> DecisionOut:
 
 def _period(payload: ProposalIn) -> Period:
     if payload.year_from > payload.year_to:
-        raise HttpError(422, "year_from is after year_to.")
+        raise ValidationError({"year_to": "The period ends before it starts."})
     return Period(payload.year_from, payload.year_to)
 
 
@@ -323,9 +324,11 @@ def comparable(request: HttpRequest, filters: Query[ComparableQuery]) -> Compara
     """Comparable cases that ended in a nolle prosequi, diversion or deferred prosecution, or a
     plea (or the `outcomes` given): office cases you may see, and open-data participants."""
     if filters.statute_key and filters.statute_key not in active_ruleset().statutes:
-        raise HttpError(422, f"Unknown statute {filters.statute_key!r}.")
-    if filters.min_counts > filters.max_counts or filters.year_from > filters.year_to:
-        raise HttpError(422, "A range ends before it starts.")
+        raise ValidationError({"statute_key": f"Unknown statute {filters.statute_key!r}."})
+    if filters.min_counts > filters.max_counts:
+        raise ValidationError({"max_counts": "The count range ends before it starts."})
+    if filters.year_from > filters.year_to:
+        raise ValidationError({"year_to": "The period ends before it starts."})
     results = comparable_dispositions(
         user=current_user(request),
         filters=ComparableFilters(
