@@ -281,7 +281,8 @@ def term_window(terms: QuerySet[Term], *, after: str, per_page: int) -> TermWind
     cursor = parse_cursor(after)
     if cursor is not None:
         day, pk = cursor
-        terms = terms.filter(Q(due_on__gt=day) | Q(due_on=day, pk__gt=pk))
+        # A plain range on due_on keeps the index usable; the OR alone makes SQLite scan.
+        terms = terms.filter(due_on__gte=day).filter(Q(due_on__gt=day) | Q(pk__gt=pk))
     rows = list(terms[: per_page + 1])
     shown = rows[:per_page]
     more = len(rows) > per_page
