@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -46,6 +47,8 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     DOUBLE: pa.float64(),
 }
 _BLOCK_BYTES = 8 << 20
+# Hashed ids are nearly all distinct: a dictionary page for them is built only to be dropped.
+_DISTINCT_IDS = frozenset({"case_id", "case_participant_id", "charge_id", "charge_version_id"})
 _ROW_GROUP_ROWS = 122_880
 # A plain decimal number, the only text TRY_CAST(... AS DOUBLE) would read that matters here.
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -119,6 +122,14 @@ def _number(text: pa.ChunkedArray | pa.Array, *, strict: bool) -> pa.Array:
     return pc.cast(pc.if_else(numeric, cleaned, pa.scalar(None, pa.string())), pa.float64())
 
 
+def _constant_text(text: str, rows: int) -> pa.Array:
+    """A string column holding one value, built from its buffers (pa.repeat copies per row
+    through a builder, which cost as much as parsing the file's dates)."""
+    encoded = text.encode()
+    offsets = np.arange(0, (rows + 1) * len(encoded), len(encoded), dtype=np.int32)
+    return pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(encoded * rows))
+
+
 def _to_store(
     batch: pa.RecordBatch, detected: DetectedLayout, schema: pa.Schema, source: str
 ) -> pa.Table:
@@ -128,7 +139,7 @@ def _to_store(
     for field in schema:
         raw = by_store.get(field.name)
         if field.name == SOURCE_COLUMN:
-            arrays.append(pa.repeat(pa.scalar(source, pa.string()), rows))
+            arrays.append(_constant_text(source, rows))
         elif field.name == "commitment_term_number":
             term = by_store.get("commitment_term")
             arrays.append(
@@ -185,7 +196,11 @@ def write_clean_file(
     pending: list[pa.Table] = []
     pending_rows = 0
     try:
-        with path.open("rb") as handle, store.open_parquet_writer(target, schema) as writer:
+        dictionary = [name for name in schema.names if name not in _DISTINCT_IDS]
+        with (
+            path.open("rb") as handle,
+            store.open_parquet_writer(target, schema, use_dictionary=dictionary) as writer,
+        ):
             reader = pacsv.open_csv(
                 handle if digest is None else _HashingReader(handle, digest),
                 read_options=read_options,

@@ -4,7 +4,8 @@ De-identified the way the CCSAO publishes: no names, no addresses, no birth date
 the case's receipt instead), and every id replaced by a number hashed with a salt drawn
 anew for each export, so two exports cannot be linked to each other or to the database.
 Sealed cases are left out. Statute parts and class come from the ruleset; dispositions are
-written in the county's CHARGE_DISPOSITION vocabulary.
+written in the county's CHARGE_DISPOSITION vocabulary, programme enrolments as Diversion rows
+with the county's DIVERSION_PROGRAM codes where a programme has one.
 """
 
 from __future__ import annotations
@@ -12,21 +13,38 @@ from __future__ import annotations
 import csv
 import hashlib
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from django.utils import timezone
 
 from evenhand.analytics import store
 from evenhand.analytics.layouts import CURRENT_COLUMNS, Dataset, export_header
 from evenhand.cases.models import Charge
 from evenhand.cases.selectors import office_export_charges
-from evenhand.dispositions.models import ChargeDisposition
+from evenhand.dispositions.models import ChargeDisposition, Enrolment, EnrolmentStatus
 from evenhand.dispositions.vocabulary import cook_county_value
 from evenhand.jurisdictions.ruleset import RulesetError, active_ruleset
 from evenhand.sealing.selectors import sealed_case_ids
+
+# The county's DIVERSION_PROGRAM codes of the ruleset's programmes that the county also runs
+# (DDPP by name; the felony deferred prosecution programme is the one the county's data calls
+# "BR9", after its courtroom). The office's own programmes keep their ruleset code.
+COUNTY_PROGRAMME_CODES = {
+    "drug_deferred_prosecution": "DDPP",
+    "cook_deferred_prosecution": "BR9",
+}
+# DIVERSION_RESULT: the county writes Graduated or Failed, and nothing while a case is open.
+# A withdrawal is neither, so it is named as what it is rather than counted as a failure.
+_RESULTS = {
+    EnrolmentStatus.COMPLETED: "Graduated",
+    EnrolmentStatus.FAILED: "Failed",
+    EnrolmentStatus.WITHDRAWN: "Withdrawn",
+}
 
 
 @dataclass(frozen=True)
@@ -135,7 +153,51 @@ def office_rows() -> tuple[dict[Dataset, list[dict[str, Any]]], int]:
                     "charge_disposition": cook_county_value(disposition.kind),
                 }
             )
+    rows[Dataset.DIVERSION] = _diversion_rows(charges, hashed)
     return rows, excluded
+
+
+def _diversion_rows(charges: list[Charge], hashed: _Hasher) -> list[dict[str, Any]]:
+    """One row per programme enrolment of an exported defendant, described by the primary
+    (lowest-count) charge as the county does; DIVERSION_COUNT is the person's enrolments."""
+    primary: dict[int, Charge] = {}
+    for charge in charges:
+        primary.setdefault(charge.participant_id, charge)
+    enrolments = list(
+        Enrolment.objects.filter(participant_id__in=list(primary)).order_by(
+            "participant_id", "starts_on", "pk"
+        )
+    )
+    per_participant = Counter(e.participant_id for e in enrolments)
+    diversion: list[dict[str, Any]] = []
+    for enrolment in enrolments:
+        charge = primary[enrolment.participant_id]
+        chapter, act, section, _klass, category = _statute_parts(charge)
+        status = EnrolmentStatus(enrolment.status)
+        closed = None
+        if status == EnrolmentStatus.COMPLETED:
+            closed = enrolment.completed_on
+        elif status in _RESULTS:
+            # A failure or withdrawal keeps no end date of its own; it was recorded that day.
+            closed = timezone.localdate(enrolment.updated_at)
+        diversion.append(
+            {
+                "case_id": hashed("case", enrolment.case_id, 12),
+                "case_participant_id": hashed("participant", enrolment.participant_id, 13),
+                "received_date": charge.case.received_on,
+                "offense_category": category,
+                "diversion_program": COUNTY_PROGRAMME_CODES.get(
+                    enrolment.programme, enrolment.programme
+                ),
+                "referral_date": enrolment.starts_on,
+                "diversion_count": per_participant[enrolment.participant_id],
+                "primary_charge_offense_title": charge.offense_title,
+                "statute": f"{chapter} ILCS {act}/{section}" if chapter and section else None,
+                "diversion_result": _RESULTS.get(status),
+                "diversion_closed_date": closed,
+            }
+        )
+    return diversion
 
 
 def export_office(*, csv_dir: Path | None = None) -> OfficeExport:

@@ -289,10 +289,14 @@ def copy_to_parquet(connection: duckdb.DuckDBPyConnection, select: str, target: 
 
 
 @contextmanager
-def open_parquet_writer(target: Path, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+def open_parquet_writer(
+    target: Path, schema: pa.Schema, *, use_dictionary: bool | list[str] = True
+) -> Iterator[pq.ParquetWriter]:
     """A zstd Parquet writer for a staged file (the importer's streaming path)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    writer = pq.ParquetWriter(str(target), schema, compression="zstd")
+    writer = pq.ParquetWriter(
+        str(target), schema, compression="zstd", use_dictionary=use_dictionary
+    )
     try:
         yield writer
     finally:

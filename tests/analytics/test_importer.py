@@ -234,11 +234,13 @@ def test_a_failure_while_writing_leaves_nothing_visible(
     real_open = store.open_parquet_writer
     opened = {"n": 0}
 
-    def failing_open(target: Path, schema: pa.Schema) -> AbstractContextManager[object]:
+    def failing_open(
+        target: Path, schema: pa.Schema, *, use_dictionary: bool | list[str] = True
+    ) -> AbstractContextManager[object]:
         opened["n"] += 1
         if opened["n"] == 3:
             raise OSError("disk full")
-        return real_open(target, schema)
+        return real_open(target, schema, use_dictionary=use_dictionary)
 
     monkeypatch.setattr(store, "open_parquet_writer", failing_open)
     with pytest.raises(OSError, match="disk full"):

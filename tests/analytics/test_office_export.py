@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from evenhand.accounts.models import Role
 from evenhand.analytics import importer, store
 from evenhand.analytics.office_export import export_office
-from evenhand.dispositions.models import DispositionKind
-from evenhand.dispositions.services import disposition_record
+from evenhand.dispositions.models import DispositionKind, EnrolmentStatus
+from evenhand.dispositions.services import disposition_record, enrolment_end_unsuccessfully
 from tests.analytics.conftest import EXPORT_SAMPLE
-from tests.dispositions.factories import ROBBERY, charged_case
+from tests.dispositions.factories import POSSESSION, RETAIL_THEFT, ROBBERY, charged_case, enrol
 from tests.factories import make_user
 from tests.sealing.factories import seal
 
@@ -105,3 +106,67 @@ def test_the_command_exports(tmp_path: Path) -> None:
     call_command("opendata", "export-office", "--csv", str(tmp_path / "csv"), stdout=out)
     assert "1 sealed cases left out" in out.getvalue()
     assert (tmp_path / "csv" / "initiation.csv").read_text().startswith("CASE_ID,")
+
+
+def test_programme_enrolments_become_diversion_rows_in_the_county_layout(tmp_path: Path) -> None:
+    office = charged_case(statute_key=RETAIL_THEFT, counts=2)
+    enrol(office)
+    drugs = charged_case(statute_key=POSSESSION, counts=1)
+    ddpp = enrol(
+        drugs,
+        programme="drug_deferred_prosecution",
+        ends_on=dt.date(2020, 3, 20),
+        attestation="State criminal-history report checked on 2019-03-18: nothing violent.",
+    )
+    enrolment_end_unsuccessfully(
+        actor=drugs.prosecutor,
+        enrolment_id=ddpp.pk,
+        expected_version=ddpp.version,
+        status=EnrolmentStatus.FAILED,
+        ended_on=dt.date(2019, 5, 2),
+        reason="Missed treatment sessions.",
+    )
+    sealed = charged_case(statute_key=RETAIL_THEFT, counts=1)
+    enrol(sealed)
+    seal(sealed.case, actor=make_user(role=Role.STATES_ATTORNEY))
+
+    result = export_office(csv_dir=tmp_path / "csv")
+
+    assert result.rows["diversion"] == 2
+    connection = store.connect()
+    rows = connection.execute(
+        "SELECT diversion_program, referral_date, diversion_count, statute, "
+        "primary_charge_offense_title IS NOT NULL, diversion_result, diversion_closed_date, "
+        "received_date FROM diversion WHERE release = 'office' ORDER BY diversion_program"
+    ).fetchall()
+    assert rows == [
+        (
+            "DDPP",
+            dt.date(2019, 3, 20),
+            1,
+            "720 ILCS 570/402(c)",
+            True,
+            "Failed",
+            timezone.localdate(),
+            dt.date(2019, 1, 29),
+        ),
+        (
+            "alternative_disposition",
+            dt.date(2019, 3, 20),
+            1,
+            "720 ILCS 5/16-25(a)(1)",
+            True,
+            None,
+            None,
+            dt.date(2019, 1, 29),
+        ),
+    ]
+    # Diversion rows join to the release's intake rows like the county's do.
+    joined = connection.execute(
+        "SELECT count(*) FROM diversion d JOIN intake i ON i.release = d.release "
+        "AND i.case_participant_id = d.case_participant_id AND i.case_id = d.case_id "
+        "WHERE d.release = 'office'"
+    ).fetchone()
+    assert joined == (2,)
+    reimported = importer.import_files([tmp_path / "csv" / "diversion.csv"], release="office-csv")
+    assert (reimported.rejects, reimported.manifest.datasets) == ([], {"diversion": 2})
