@@ -67,7 +67,7 @@ def bar_chart(result: MetricResult, *, chart_id: str) -> SafeString:
                 f'height="{ROW_HEIGHT - 6}" fill="#2f5d8a"/>'
             )
         parts.append(
-            f'<text x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{middle}" font-size="12" '
+            f'<text class="value" x="{LABEL_WIDTH + BAR_WIDTH + 6}" y="{middle}" font-size="12" '
             f'fill="{"#777" if row.suppressed else "#222"}">'
             f"{escape(display_value(result, row))}</text>"
         )

@@ -9,6 +9,7 @@ cache read.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -23,6 +24,7 @@ from evenhand.analytics.metrics.compute import (
     MetricResult,
     compute_metric,
     filter_options,
+    materialize_base,
     releases,
 )
 from evenhand.analytics.metrics.definitions import METRICS, METRICS_BY_KEY, Metric
@@ -90,6 +92,59 @@ def _with_store(read: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         connection.close()
 
 
+class _MaterializedStore:
+    """One long-lived DuckDB connection per store state, holding each metric's base rows per
+    release as they are first asked for. Readers use their own cursor (DuckDB connections are
+    not shared across threads; cursors of one database are)."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        self.connection = store.connect()
+        self.tables: dict[tuple[str, str], str] = {}
+        self.lock = threading.Lock()
+
+    def base_table(self, metric: Metric, release: str) -> str:
+        with self.lock:
+            key = (metric.key, release)
+            if key not in self.tables:
+                self.tables[key] = materialize_base(
+                    self.connection, metric, release, ruleset=active_ruleset()
+                )
+            return self.tables[key]
+
+
+_MATERIALIZED: dict[str, _MaterializedStore] = {}
+_MATERIALIZED_LOCK = threading.Lock()
+
+
+def _materialized() -> _MaterializedStore:
+    fingerprint = store_fingerprint()
+    with _MATERIALIZED_LOCK:
+        current = _MATERIALIZED.get("current")
+        if current is None or current.fingerprint != fingerprint:
+            # The old connection is dropped, not closed: a request may still hold a cursor.
+            current = _MaterializedStore(fingerprint)
+            _MATERIALIZED["current"] = current
+        return current
+
+
+def _compute(metric: Metric, filters: MetricFilters) -> MetricResult:
+    materialized = _materialized()
+    table = materialized.base_table(metric, filters.release)
+    cursor = materialized.connection.cursor()
+    try:
+        return compute_metric(
+            cursor,
+            metric,
+            filters,
+            ruleset=active_ruleset(),
+            threshold=min_cell(),
+            base_table=table,
+        )
+    finally:
+        cursor.close()
+
+
 def available_releases() -> list[ReleaseOption]:
     return _cached(
         "releases",
@@ -135,11 +190,7 @@ def published_metric(key: str, filters: MetricFilters) -> MetricResult:
     check_release(filters.release)
     return _cached(
         f"metric:{key}:{filters.cache_key()}",
-        lambda: _with_store(
-            lambda conn: compute_metric(
-                conn, metric, filters, ruleset=active_ruleset(), threshold=min_cell()
-            )
-        ),
+        lambda: _compute(metric, filters),
     )
 
 
@@ -147,11 +198,7 @@ def published_dashboard(filters: MetricFilters) -> list[MetricResult]:
     """Every public metric under one filter set, computed on one connection."""
     check_release(filters.release)
 
-    def compute_all(conn: duckdb.DuckDBPyConnection) -> list[MetricResult]:
-        ruleset = active_ruleset()
-        return [
-            compute_metric(conn, metric, filters, ruleset=ruleset, threshold=min_cell())
-            for metric in METRICS
-        ]
-
-    return _cached(f"dashboard:{filters.cache_key()}", lambda: _with_store(compute_all))
+    return _cached(
+        f"dashboard:{filters.cache_key()}",
+        lambda: [_compute(metric, filters) for metric in METRICS],
+    )

@@ -12,6 +12,7 @@ from evenhand.analytics.metrics.compute import (
     Dimension,
     MetricFilters,
     compute_metric,
+    materialize_base,
     metric_cells,
 )
 from evenhand.analytics.metrics.definitions import METRICS_BY_KEY
@@ -186,3 +187,15 @@ def test_releases_do_not_mix(hand_counted_release: str) -> None:
         ruleset=active_ruleset(),
     )
     assert total.units == 1
+
+
+@pytest.mark.parametrize("dimension", list(Dimension))
+def test_materialized_base_gives_the_same_cells(
+    hand_counted_release: str, dimension: Dimension
+) -> None:
+    conn, ruleset = store.connect(), active_ruleset()
+    filters = MetricFilters(release=hand_counted_release, group_by=dimension, year_from=2019)
+    for metric in METRICS_BY_KEY.values():
+        table = materialize_base(conn, metric, hand_counted_release, ruleset=ruleset)
+        direct = metric_cells(conn, metric, filters, ruleset=ruleset)
+        assert metric_cells(conn, metric, filters, ruleset=ruleset, base_table=table) == direct

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 THRESHOLD = 11
 # Bare numbers in table cells and in the charts' value labels (rates and days carry units).
-PAGE_NUMBER = re.compile(r"<td>([\d,]+)</td>|>([\d,]+)</text>")
+PAGE_NUMBER = re.compile(r'<td>([\d,]+)</td>|<text class="value"[^>]*>([\d,]+)</text>')
 
 
 def _check_table(kind: MetricKind, rows: list[dict[str, str]]) -> None:

@@ -7,6 +7,7 @@ Only `compute_metric` output (and `filter_options`) is fit to show the public:
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,9 +114,26 @@ def applies(metric: Metric, filters: MetricFilters) -> bool:
     return metric.has_class or not uses_class
 
 
-def _where(filters: MetricFilters) -> tuple[str, dict[str, Any]]:
+def materialize_base(
+    conn: duckdb.DuckDBPyConnection, metric: Metric, release: str, *, ruleset: Ruleset
+) -> str:
+    """Store a metric's base rows for one release as a table in `conn`; returns its name.
+
+    Every filter set then aggregates a small table of one row per unit instead of re-reading
+    the Parquet files, which is what makes an uncached filter set cheap.
+    """
+    digest = hashlib.sha256(release.encode()).hexdigest()[:12]
+    name = f"base_{metric.key}_{digest}"
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {name} AS {metric.base(ruleset)}",
+        {"release": release},
+    )
+    return name
+
+
+def _where(filters: MetricFilters, *, with_release: bool) -> tuple[str, dict[str, Any]]:
     clauses: list[str] = []
-    params: dict[str, Any] = {"release": filters.release}
+    params: dict[str, Any] = {"release": filters.release} if with_release else {}
     for column in ("offense_category", "offense_class", "race", "gender"):
         value = getattr(filters, column)
         if value:
@@ -131,16 +149,27 @@ def _where(filters: MetricFilters) -> tuple[str, dict[str, Any]]:
 
 
 def metric_cells(
-    conn: duckdb.DuckDBPyConnection, metric: Metric, filters: MetricFilters, *, ruleset: Ruleset
+    conn: duckdb.DuckDBPyConnection,
+    metric: Metric,
+    filters: MetricFilters,
+    *,
+    ruleset: Ruleset,
+    base_table: str | None = None,
 ) -> tuple[list[RawCell], RawCell]:
-    """Raw, unsuppressed counts per group and in total. Never publish these."""
-    where, params = _where(filters)
+    """Raw, unsuppressed counts per group and in total. Never publish these.
+
+    `base_table` names the metric's base rows for `filters.release` made by
+    `materialize_base`; without it the base query runs on the store's views.
+    """
+    where, params = _where(filters, with_release=base_table is None)
     group = _GROUP_SQL[filters.group_by]
     aggregates = (
         "COUNT(*) AS units, COALESCE(SUM(hit), 0) AS hits, "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days"
     )
-    base = f"WITH base AS ({metric.base(ruleset)}) "
+    # base_table is a name materialize_base made from constants and a digest.
+    source = f"SELECT * FROM {base_table}" if base_table else metric.base(ruleset)  # noqa: S608
+    base = f"WITH base AS ({source}) "
     grouped = conn.execute(
         base + f"SELECT {group} AS label, {aggregates} FROM base WHERE {where} "  # noqa: S608 - constant SQL, values bound
         f"GROUP BY {group} ORDER BY label NULLS LAST",
@@ -207,6 +236,7 @@ def compute_metric(
     *,
     ruleset: Ruleset,
     threshold: int,
+    base_table: str | None = None,
 ) -> MetricResult:
     """The metric as it may be published: small cells and their complements withheld."""
     if not applies(metric, filters):
@@ -219,7 +249,7 @@ def compute_metric(
             rows=(),
             total=empty,
         )
-    cells, total = metric_cells(conn, metric, filters, ruleset=ruleset)
+    cells, total = metric_cells(conn, metric, filters, ruleset=ruleset, base_table=base_table)
     decision = suppress(
         [published_counts(metric, cell) for cell in cells],
         published_counts(metric, total),
