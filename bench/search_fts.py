@@ -293,8 +293,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     target = target_from_args(args, f"search-{args.messages}")
     setup_django(target)
-    print(machine_line())
-    print(load_line())
     meta = read_meta() if database_exists(target) and not args.force else {}
     if meta.get("messages") != str(args.messages):
         print(f"generating {args.messages:,} messages into {target.describe()} …", flush=True)
@@ -302,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         generated = generate(args.messages, args.seed, index_by=args.index_by)
         write_meta(generated)
         meta = {key: str(value) for key, value in generated.items()}
+    print(machine_line())
+    print(load_line())
     print(
         f"{target.describe()}: {meta['messages']} messages, loaded and indexed (by "
         f"{meta.get('index_by', 'triggers')}) in {meta['index_seconds']} s"

@@ -26,8 +26,9 @@ def test_the_page_shows_highlighted_escaped_hits_and_paginates() -> None:
     client.force_login(office.raman)
     html = _page(client, q="footage review", kinds=["message"])
     assert "21 results · page 1 of 2" in html
-    assert "&lt;b&gt;<mark>footage</mark>&lt;/b&gt;" in html
-    assert "<b>footage" not in html
+    # SQLite's snippet keeps the markup (escaped); PostgreSQL's headline drops tags.
+    assert "<mark>footage</mark>" in html
+    assert "<b>" not in html.split('data-testid="search-results"')[1]
     assert 'rel="next"' in html
     last = _page(client, q="footage review", kinds=["message"], page="2")
     assert "page 2 of 2" in last
