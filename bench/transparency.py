@@ -112,6 +112,14 @@ def build_scenarios(releases: Sequence[str]) -> list[Scenario]:
             base = reverse("transparency-csv", kwargs={"key": rng.choice(METRIC_KEYS)})
             return f"{base}?{urlencode(_filters(rng, release))}"
 
+        scenarios.append(
+            Scenario(
+                f"first-cold-{release}",
+                f"page, first request after an import, {release}",
+                page_path,
+                cold=True,
+            )
+        )
         for cold in (False, True):
             state = "cold" if cold else "cached"
             scenarios.append(
@@ -144,18 +152,29 @@ def _combinations(release: str) -> list[dict[str, object]]:
     ]
 
 
+def _phase(scenario: Scenario) -> str:
+    return (
+        scenario.key.split("-", 1)[0]
+        if scenario.key.startswith("first")
+        else ("cold" if scenario.cold else "cached")
+    )
+
+
 def run(scenarios: Sequence[Scenario], clients: dict[bool, Any], rounds: int, seed: int) -> None:
-    """Two phases, each interleaved with the trivial view: first every cached request (after
-    one pass over every filter combination fills the cache), then every cold one (the cache
-    cleared before each request). Clearing the cache in between would make "cached" cold."""
+    """Three phases, each interleaved with the trivial view: every cached request (after one
+    pass over every filter combination fills the cache); every cold one (the cache cleared
+    before each request, the kept base tables not); then the first request after an import
+    (both dropped, fewer rounds). Mixing them would make "cached" cold and "cold" first."""
     from django.core.cache import cache  # noqa: PLC0415
     from django.urls import reverse  # noqa: PLC0415
 
+    from evenhand.transparency import selectors  # noqa: PLC0415
+
     rng = random.Random(seed)
     trivial, *pages = scenarios
-    for cold in (False, True):
-        phase = [trivial, *[s for s in pages if s.cold == cold]]
-        if not cold:
+    for phase_name, phase_rounds in (("cached", rounds), ("cold", rounds), ("first", 5)):
+        phase = [trivial, *[s for s in pages if _phase(s) == phase_name]]
+        if phase_name == "cached":
             for scenario in phase[1:]:
                 release = scenario.key.split("-", 2)[2]
                 for params in _combinations(release):
@@ -165,12 +184,14 @@ def run(scenarios: Sequence[Scenario], clients: dict[bool, Any], rounds: int, se
                         _get(clients[False], f"{base}?{urlencode(params)}")
         for scenario in phase:  # warm-up: imports, templates, the first DuckDB connection
             _get(clients[scenario.signed_in], scenario.make_path(rng))
-        for _ in range(rounds):
+        for _ in range(phase_rounds):
             order = list(phase)
             rng.shuffle(order)
             for scenario in order:
                 if scenario.cold:
                     cache.clear()
+                if phase_name == "first" and scenario is not trivial:
+                    selectors.forget_materialized()
                 path = scenario.make_path(rng)
                 scenario.samples_ns.append(_get(clients[scenario.signed_in], path))
 
