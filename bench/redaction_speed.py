@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "evenhand detect (10 types + names)",
             f"{megabytes:.1f}",
             f"{ours:.2f}",
-            f"{megabytes / ours:.2f}",
+            f"{megabytes / ours:.3f}",
         ]
     ]
     presidio = presidio_scanner()
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "Presidio pattern recognizers (6 types)",
                 f"{megabytes:.1f}",
                 f"{theirs:.2f}",
-                f"{megabytes / theirs:.2f}",
+                f"{megabytes / theirs:.4f}",
             ]
         )
     print(format_table(["detector", "MB", "seconds", "MB/s"], rows))
