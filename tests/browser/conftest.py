@@ -56,8 +56,12 @@ def _evenhand(env: dict[str, str], *args: str) -> None:
 
 # One demo office per test module: a module's story changes the data (a recusal, an
 # appointment), and the next module starts from the demo as loaded.
+# A module may start elsewhere in the story by setting DEMO_STAGE (`evenhand demo --stage`).
 @pytest.fixture(scope="module")
-def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
+def live_demo(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[LiveDemo]:
+    stage = getattr(request.module, "DEMO_STAGE", "step3")
     data_dir = tmp_path_factory.mktemp("demo-data")
     env = {
         **os.environ,
@@ -78,7 +82,7 @@ def live_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDemo]:
             conn.execute(f'CREATE DATABASE "{database}"')
         env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database}"))
     _evenhand(env, "migrate", "--no-input")
-    _evenhand(env, "demo", "--password", DEMO_PASSWORD, "--generated", "30")
+    _evenhand(env, "demo", "--password", DEMO_PASSWORD, "--generated", "30", "--stage", stage)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "evenhand.cli", "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -37,7 +37,11 @@ def test_demo_loads_once_and_prints_logins(
 
 def test_vale_case_stands_as_at_step_three(tmp_path: Path) -> None:
     with override_settings(DATA_DIR=tmp_path):
-        call_command("demo", "--generated", "0", "--password", "a-demo-password-for-tests")
+        call_command(
+            "demo",
+            *("--generated", "0", "--password", "a-demo-password-for-tests"),
+            *("--stage", "step3"),
+        )
     raman = User.objects.get(username="praman")
     (case,) = case_list(user=raman, filters=CaseFilters(query=VALE_CASE_NUMBER))
     detail = case_detail(user=raman, case_id=case.pk)
