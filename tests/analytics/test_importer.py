@@ -373,3 +373,13 @@ def test_two_files_of_one_dataset_one_clean_one_damaged_land_as_one_typed_datase
         "('1227866633457', '2534066046185') ORDER BY 1"
     ).fetchall()
     assert both[0] == (dt.date(2011, 5, 24),)
+
+
+def test_the_command_shows_a_progress_bar_in_rows_per_second(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    call_command("opendata", "import", str(EXTRACT_2019 / "intake.csv"), stdout=StringIO())
+    bar = capsys.readouterr().err
+    assert "importing" in bar
+    assert "rows/s" in bar
+    assert "25.3k" in bar  # the bar ends on the true row count
