@@ -242,7 +242,13 @@ def _rows(runs: int, seed: int) -> Iterator[list[object]]:
             cursor.fetchone()
 
     base = _timed(select_one, runs * 5)
-    yield ["baseline: SELECT 1", "-", f"{percentile(base, 50):.2f}", f"{percentile(base, 95):.2f}"]
+    yield [
+        "baseline: SELECT 1",
+        "-",
+        f"{percentile(base, 50):.2f}",
+        f"{percentile(base, 95):.2f}",
+        "-",
+    ]
     officer = User.objects.get(username="bench0")
     policy = _timed(lambda: visible_cases(officer).filter(pk=1).exists(), runs * 2)
     yield [
@@ -250,6 +256,7 @@ def _rows(runs: int, seed: int) -> Iterator[list[object]]:
         "case lookup",
         f"{percentile(policy, 50):.2f}",
         f"{percentile(policy, 95):.2f}",
+        "-",
     ]
     for username, label in (("bench0", "records officer"), ("bench1", "ASA")):
         user = User.objects.get(username=username)
