@@ -102,7 +102,7 @@ def play_story(staff: dict[str, User], case: Case) -> StoryOutcome:
     # Before the recusal (as in the real story), the head of office writes to her deputy about
     # the case from her own phone and mail: the records Sam Ortiz later asks for.
     for body in (
-        f"16 counts on a class 4 becomes exhibit A. Call my cell {WHITLOCK_CELL} tonight.",
+        f"Is the exhibit list ready? Call my cell {WHITLOCK_CELL} tonight.",
         f"Use {WHITLOCK_PERSONAL_EMAIL} for the exhibit question, not the office account.",
     ):
         message_send(
