@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,6 @@ def test_end_stage_plays_the_story_to_its_end(tmp_path: Path) -> None:
     assert AuditEntry.objects.filter(actor=brandt, case_id=case.pk).exists()
     assert detail.case.status != CaseStatus.INTAKE
     assert audit_verify_database().ok
+    verified = io.StringIO()
+    call_command("audit", "verify", stdout=verified)
+    assert verified.getvalue().startswith("PASS")
