@@ -222,10 +222,15 @@ def visible_cases(user: User, action: CaseAction = CaseAction.VIEW) -> QuerySet[
     return Case.objects.filter(condition)
 
 
+# Where `access_case` leaves the screens it read, with the user they were read for.
+JUDGED_SCREENS = "_evenhand_judged_screens"
+
+
 def allowed_actions(user: User, case: Case) -> frozenset[CaseAction]:
     """Every action `user` may perform on the case: `may` for each, reading the screens and the
     sealing state once."""
-    screens = screens_on(case, user)
+    judged = vars(case).get(JUDGED_SCREENS)
+    screens = judged[1] if judged is not None and judged[0] == user.pk else screens_on(case, user)
     sealing = NOT_SEALED if has_sealed_standing(user) else _known_sealing(case)
     if sealing is None:
         sealing = sealing_state(case, user)
@@ -328,7 +333,16 @@ def access_case(
         if found is not None
         else NOT_SEALED
     )
-    case = found if found is not None and may(user, found, action, _sealing=sealing) else None
+    screens = screens_on(found, user) if found is not None else []
+    if found is not None:
+        # Kept with the case for `allowed_actions` on the same request: the page asks again
+        # for every action, and the screens have just been read.
+        vars(found)[JUDGED_SCREENS] = (user.pk, screens)
+    case = (
+        found
+        if found is not None and may(user, found, action, _screens=screens, _sealing=sealing)
+        else None
+    )
     reads_sealed = case is not None and sealing.sealed and log_read and action == CaseAction.VIEW
     reason = access_reason_for(case.pk) if case is not None and reads_sealed else ""
     seen = False
@@ -339,7 +353,7 @@ def access_case(
             seen = (
                 found is not None
                 and action != CaseAction.VIEW
-                and may(user, found, CaseAction.VIEW, _sealing=sealing)
+                and may(user, found, CaseAction.VIEW, _screens=screens, _sealing=sealing)
             )
             refusal = (
                 "action_not_permitted"

@@ -19,6 +19,7 @@ from evenhand.screening.policies import (
     CaseAction,
     CaseNotFoundError,
     access_case,
+    allowed_actions,
     may,
     visible_cases,
 )
@@ -211,3 +212,25 @@ class TestPolicyAgreementForAnyTeamLayout(HypothesisTestCase):
                 visible = set(visible_cases(user, action).values_list("pk", flat=True))
                 for case in cases:
                     assert may(user, case, action) == (case.pk in visible)
+
+
+def test_allowed_actions_reuses_screens_only_for_the_user_they_were_read_for() -> None:
+    from evenhand.screening.models import ScreenKind  # noqa: PLC0415
+    from evenhand.screening.services import screen_raise  # noqa: PLC0415
+
+    head = make_user(role=Role.FIRST_ASSISTANT)
+    reader = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
+    screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
+    case = make_case(actor=head)
+    screen_raise(
+        actor=head,
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[screened],
+        case_ids=[case.pk],
+        reason="Former defence counsel.",
+        memo="Screened.",
+    )
+    fetched = access_case(reader, case.pk)
+    # The screens read for `reader` must not answer for someone else.
+    assert allowed_actions(screened, fetched) == frozenset()
+    assert CaseAction.VIEW in allowed_actions(reader, fetched)
