@@ -7,15 +7,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from evenhand.cases.locking import VersionConflictError
 
-class VersionConflictError(Exception):
-    """Someone else changed the row since it was read; nothing was saved."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(
-            f"This {what} was changed by someone else since you opened it. Nothing was saved: "
-            "reload to see the current version and try again."
-        )
+__all__ = ["VersionConflictError", "no_future", "today"]
 
 
 def today() -> dt.date:
