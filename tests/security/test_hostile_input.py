@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyarrow as pa
@@ -39,10 +40,32 @@ FORMULA = '=HYPERLINK("http://evil.example/x","click")'
 PAYLOADS = (SCRIPT, ATTRIBUTE)
 
 
+class _HandlerFinder(HTMLParser):
+    """Collects elements that carry an inline event handler attribute (on...=)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [f"<{tag} {name}=...>" for name, _value in attrs if name.startswith("on")]
+
+
+def _event_handlers(html: str) -> list[str]:
+    # evenhand's own pages have none (the CSP forbids inline script): any handler can only
+    # come from input that was not escaped.
+    finder = _HandlerFinder()
+    finder.feed(html)
+    return finder.found
+
+
 def _assert_inert(html: str, *, where: str) -> None:
     for payload in PAYLOADS:
         assert payload not in html, f"raw payload {payload!r} in {where}"
-    assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", ""), where
+    assert "<script>alert" not in html, where
+    # Escaped text may still read "onerror=alert" (a search snippet cuts it short); what must
+    # never appear is markup that carries a handler.
+    assert not _event_handlers(html), f"an element with a handler in {where}"
 
 
 def _signed_in(user: User) -> Client:
