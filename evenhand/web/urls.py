@@ -13,6 +13,17 @@ urlpatterns = [
     path("cases/<int:case_id>/roles/", case_actions.role_change_view, name="case-role"),
     path("cases/<int:case_id>/team/", case_actions.team_add_view, name="case-team"),
     path(
+        "cases/<int:case_id>/participants/add/",
+        case_actions.participant_add_view,
+        name="case-participant-add",
+    ),
+    path(
+        "cases/<int:case_id>/relationships/",
+        case_actions.relationship_view,
+        name="case-relationships",
+    ),
+    path("cases/<int:case_id>/events/add/", case_actions.event_record_view, name="case-event"),
+    path(
         "cases/<int:case_id>/conflict-check/",
         case_actions.conflict_check_view,
         name="case-conflict-check",

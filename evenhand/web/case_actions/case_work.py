@@ -1,50 +1,24 @@
-"""Forms for case work, each on its own page (the case page stays light) and each calling one
-service. A GET shows the form; a valid POST calls the service and returns to the case page."""
+"""Contacts, role changes, the team and the conflict check: each form on its own page (the case
+page stays light), each calling one service."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from evenhand.accounts.current import signed_in_user
 from evenhand.cases import services
 from evenhand.cases.forms import ContactForm, RoleChangeForm, TeamAddForm
-from evenhand.cases.models import AssignmentRole, Case, ContactChannel, ParticipantRole
+from evenhand.cases.models import AssignmentRole, ContactChannel, ParticipantRole
 from evenhand.cases.selectors import case_people
 from evenhand.screening.policies import CaseAction, access_case
 from evenhand.screening.services import conflict_check_run
-from evenhand.screening.views import errors_into
 
-
-def _form_page(
-    request: HttpRequest,
-    *,
-    case: Case,
-    form: Form,
-    title: str,
-    action: Callable[[], object],
-    success: str,
-    anchor: str,
-) -> HttpResponseBase:
-    """Show the form; on a valid post, run the service and go back to the case page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action()
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, " ".join(map(str, exc.args)) or "Not allowed.")
-        else:
-            messages.success(request, success)
-            return redirect(f"/cases/{case.pk}/#{anchor}")
-    return render(request, "cases/action_form.html", {"case": case, "form": form, "title": title})
+from .common import form_page
 
 
 @login_required
@@ -66,14 +40,15 @@ def contact_log_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
             summary=data["summary"],
         )
 
-    return _form_page(
+    return form_page(
         request,
         case=case,
         form=form,
         title="Log a contact",
         action=log,
-        success="Contact logged; the conflict check has run.",
+        success="Contact logged.",
         anchor="contacts",
+        watch_conflicts=True,
     )
 
 
@@ -94,7 +69,7 @@ def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
             reason=data["reason"],
         )
 
-    return _form_page(
+    return form_page(
         request,
         case=case,
         form=form,
@@ -102,6 +77,7 @@ def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
         action=change,
         success="Role changed.",
         anchor="participants-h",
+        watch_conflicts=True,
     )
 
 
@@ -118,7 +94,7 @@ def team_add_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
             actor=user, case_id=case.pk, user=data["user"], role=AssignmentRole(data["role"])
         )
 
-    return _form_page(
+    return form_page(
         request,
         case=case,
         form=form,
