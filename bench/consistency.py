@@ -2,17 +2,24 @@
 
     .venv/bin/python -m bench.consistency --rows 5000000 \
         --extract ../shared/data/cook-county-sao/chicagoda-2019
+    # later, on the data prepared by that run (minutes, not twenty):
+    .venv/bin/python -m bench.consistency --rows 5000000 \
+        --extract ../shared/data/cook-county-sao/chicagoda-2019 --measure-only
 
-Builds one analytics store: the opendata engineer's generator writes `--rows` initiation rows
-(plus the other datasets) in the current layout, the importer stores them as release
-`generated`, and the real 2019 extract as release `chicagoda-2019`. Then, for `--checks`
-proposals drawn from the statutes and periods in the data (counts 1..30):
+Prepares one analytics store in `--data-dir` (kept): the opendata engineer's generator writes
+`--rows` initiation rows (plus the other datasets) in the current layout, the importer stores
+them as release `generated` and the real 2019 extract as release `chicagoda-2019`, and the
+consistency aggregates are built right after, as `opendata import` does. `--measure-only`
+(alias `--reuse`) skips all of that and measures the prepared store; it refuses to run if the
+store is not there. Then, for `--checks` proposals drawn from the statutes and periods in the
+data (counts 1..30):
 
-- evenhand: `compare()` — a lookup over the per-release aggregates (built once, timed apart);
+- evenhand: `compare()`, one lookup over the release-summed aggregates;
 - pandas: the same answer computed from the charge rows held in memory as a DataFrame
   (filter, count distinct charges per participant, rank), the obvious implementation.
 
-Both answers are checked equal for every proposal. Figures go to bench/RESULTS.md by hand.
+Both answers are checked equal for the pandas proposals. Figures go to bench/RESULTS.md by
+hand.
 """
 
 from __future__ import annotations
@@ -20,9 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -98,92 +103,119 @@ def _proposals(frame: Any, checks: int, seed: int) -> list[tuple[dict[str, Any],
     return out
 
 
+def _prepare(args: argparse.Namespace, data_dir: Path) -> None:
+    """Generate (unless the CSV files are there) and import both releases into the store."""
+    from evenhand.analytics.generator import generate  # noqa: PLC0415
+    from evenhand.analytics.importer import import_files  # noqa: PLC0415
+
+    generated = data_dir / "generated"
+    started = time.perf_counter()
+    if not (generated / "initiation.csv").exists():
+        generate(rows=args.rows, out=generated, seed=args.seed)
+        print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    import_files(sorted(generated.glob("*.csv")), release="generated")
+    import_files(sorted(args.extract.glob("*.csv")), release="chicagoda-2019")
+    print(f"imported both releases in {time.perf_counter() - started:.1f} s")
+
+
+def _proposal(row: dict[str, Any]) -> Any:
+    from evenhand.analytics.queries import consistency  # noqa: PLC0415
+
+    return consistency.Proposal(
+        chapter=row["chapter"],
+        act=row["act"],
+        section=row["section_family"],
+        offense_class=row["class"],
+        offense_category=row["offense_category"],
+        count_total=row["count_total"],
+    )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--extract", type=Path, required=True)
     parser.add_argument("--checks", type=int, default=300)
     parser.add_argument("--pandas-checks", type=int, default=30)
-    parser.add_argument("--store", type=Path, default=None, help="reuse a built store")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="default var/bench/consistency-ROWS"
+    )
+    parser.add_argument(
+        "--measure-only",
+        "--reuse",
+        action="store_true",
+        help="measure the store a previous run prepared in --data-dir",
+    )
     parser.add_argument("--seed", type=int, default=2019)
     args = parser.parse_args()
     _setup()
 
     from django.test import override_settings  # noqa: PLC0415
 
-    from evenhand.analytics.generator import generate  # noqa: PLC0415
-    from evenhand.analytics.importer import import_files  # noqa: PLC0415
+    from evenhand.analytics import store  # noqa: PLC0415
     from evenhand.analytics.queries import consistency  # noqa: PLC0415
 
-    scratch = Path(tempfile.mkdtemp(prefix="bench-consistency-"))
-    store_dir = args.store or scratch / "store"
-    try:
-        with override_settings(EVENHAND_ANALYTICS_DIR=store_dir):
-            if args.store is None:
-                started = time.perf_counter()
-                generate(rows=args.rows, out=scratch / "generated", seed=args.seed)
-                import_files(sorted((scratch / "generated").glob("*.csv")), release="generated")
-                import_files(sorted(args.extract.glob("*.csv")), release="chicagoda-2019")
-                print(f"generated and imported in {time.perf_counter() - started:.1f} s")
-            releases = consistency.default_releases()
-            started = time.perf_counter()
-            consistency.comparison_connection(releases).close()
-            built = time.perf_counter() - started
-            frame = _charge_frame(releases)
-            print(f"aggregates built in {built:.1f} s over {len(frame):,} charge rows")
-            proposals = _proposals(frame, args.checks, args.seed)
+    data_dir = args.data_dir or Path(f"var/bench/consistency-{args.rows}")
+    with override_settings(EVENHAND_ANALYTICS_DIR=data_dir / "store"):
+        present = {m.release for m in store.list_releases()}
+        if args.measure_only:
+            if not {"generated", "chicagoda-2019"} <= present:
+                raise SystemExit(f"no prepared store in {data_dir}; run without --measure-only")
+        else:
+            _prepare(args, data_dir)
+        releases = consistency.default_releases()
+        started = time.perf_counter()
+        consistency.prepare(releases)
+        built = time.perf_counter() - started
+        started = time.perf_counter()
+        consistency.comparison_connection(releases).close()
+        loaded = time.perf_counter() - started
+        frame = _charge_frame(releases)
+        print(
+            f"aggregates built (or found) in {built:.1f} s, loaded in {loaded * 1000:.0f} ms, "
+            f"over {len(frame):,} charge rows"
+        )
+        proposals = _proposals(frame, args.checks, args.seed)
 
-            ours: list[float] = []
-            for proposal, year_from, year_to in proposals:
-                began = time.perf_counter()
-                consistency.compare(
-                    consistency.Proposal(
-                        chapter=proposal["chapter"],
-                        act=proposal["act"],
-                        section=proposal["section_family"],
-                        offense_class=proposal["class"],
-                        offense_category=proposal["offense_category"],
-                        count_total=proposal["count_total"],
-                    ),
-                    period=consistency.Period(year_from, year_to),
-                    releases=releases,
-                )
-                ours.append((time.perf_counter() - began) * 1000)
-
-            theirs: list[float] = []
-            for proposal, year_from, year_to in proposals[: args.pandas_checks]:
-                began = time.perf_counter()
-                expected = _pandas_positions(frame, proposal, year_from, year_to)
-                theirs.append((time.perf_counter() - began) * 1000)
-                got = consistency.compare(
-                    consistency.Proposal(
-                        chapter=proposal["chapter"],
-                        act=proposal["act"],
-                        section=proposal["section_family"],
-                        offense_class=proposal["class"],
-                        offense_category=proposal["offense_category"],
-                        count_total=proposal["count_total"],
-                    ),
-                    period=consistency.Period(year_from, year_to),
-                    releases=releases,
-                )
-                mine = {
-                    g: (p.participants, p.below, p.equal, p.highest)
-                    for g, p in got.positions.items()
-                    if p.participants
-                }
-                if mine != expected:
-                    raise SystemExit(f"answers differ for {proposal}: {mine} != {expected}")
-            p95_ours, p95_theirs = _percentile(ours, 0.95), _percentile(theirs, 0.95)
-            print(
-                f"charge rows {len(frame):,} ({args.rows:,} generated + the 2019 extract); "
-                f"checks {len(ours)} (pandas {len(theirs)}, answers equal)\n"
-                f"evenhand: median {statistics.median(ours):.2f} ms, p95 {p95_ours:.2f} ms\n"
-                f"pandas:   median {statistics.median(theirs):.1f} ms, p95 {p95_theirs:.1f} ms\n"
-                f"ratio of p95: {p95_theirs / p95_ours:.0f}x"
+        ours: list[float] = []
+        for proposal, year_from, year_to in proposals:
+            began = time.perf_counter()
+            consistency.compare(
+                _proposal(proposal),
+                period=consistency.Period(year_from, year_to),
+                releases=releases,
             )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+            ours.append((time.perf_counter() - began) * 1000)
+
+        theirs: list[float] = []
+        for proposal, year_from, year_to in proposals[: args.pandas_checks]:
+            began = time.perf_counter()
+            expected = _pandas_positions(frame, proposal, year_from, year_to)
+            theirs.append((time.perf_counter() - began) * 1000)
+            got = consistency.compare(
+                _proposal(proposal),
+                period=consistency.Period(year_from, year_to),
+                releases=releases,
+            )
+            mine = {
+                g: (p.participants, p.below, p.equal, p.highest)
+                for g, p in got.positions.items()
+                if p.participants
+            }
+            if mine != expected:
+                raise SystemExit(f"answers differ for {proposal}: {mine} != {expected}")
+    p95_ours, p95_theirs = _percentile(ours, 0.95), _percentile(theirs, 0.95)
+    print(
+        f"charge rows {len(frame):,} ({args.rows:,} generated + the 2019 extract); "
+        f"checks {len(ours)} (pandas {len(theirs)}, answers equal)\n"
+        f"evenhand: median {statistics.median(ours):.2f} ms, p95 {p95_ours:.2f} ms\n"
+        f"pandas:   median {statistics.median(theirs):.1f} ms, p95 {p95_theirs:.1f} ms\n"
+        f"ratio of p95: {p95_theirs / p95_ours:.0f}x\n"
+        "load average (1, 5, 15 min) at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    )
 
 
 if __name__ == "__main__":

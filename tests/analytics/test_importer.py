@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from evenhand.analytics import importer, store
 from evenhand.analytics.bundled import import_bundled_extract
+from evenhand.analytics.queries import consistency
 from tests.analytics.conftest import AGGREGATE_2017, EXPORT_SAMPLE, EXTRACT_2019
 
 
@@ -311,6 +312,13 @@ def test_the_command_imports_reports_and_lists(tmp_path: Path) -> None:
         "opendata", "import", *sorted(EXPORT_SAMPLE.glob("*.csv")), "--no-progress", stdout=out
     )
     assert "138 rows stored, 0 rejected" in out.getvalue()
+    # The consistency check's aggregates are built by the import, not by the first check.
+    assert "consistency aggregates ready" in out.getvalue()
+    ready = consistency.aggregates_dir(consistency.cache_key(consistency.default_releases()))
+    assert sorted(p.name for p in ready.glob("*.parquet")) == [
+        "count_histogram.parquet",
+        "outcome_counts.parquet",
+    ]
     again = StringIO()
     call_command(
         "opendata", "import", *sorted(EXPORT_SAMPLE.glob("*.csv")), "--no-progress", stdout=again

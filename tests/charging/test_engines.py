@@ -1,9 +1,11 @@
 """The consistency query gives identical answers on DuckDB, PostgreSQL and Spark.
 
 One SQL text per query (evenhand/analytics/queries/sql), three engines: a slice of the real
-2019 initiation rows is loaded into each (PostgreSQL: a scratch schema of this test's own,
-never the case tables; Spark: local mode, one session for the module), the aggregates are built
-by the same portable queries, and the lookups must return the same rows.
+2019 initiation and disposition rows and the two vocabularies (outcome per disposition value,
+rank per class) are loaded into each (PostgreSQL: a scratch schema of this test's own, never
+the case tables; Spark: local mode, one session for the module), both aggregates are built by
+the same portable queries, and the one lookup a check makes must return the same rows. The
+comparison read from those rows is the same on every engine too.
 """
 
 from __future__ import annotations
@@ -19,8 +21,15 @@ import duckdb
 import psycopg
 import pytest
 from pyspark.sql import SparkSession
-from pyspark.sql.types import DateType, StringType, StructField, StructType
+from pyspark.sql.types import DateType, IntegerType, StringType, StructField, StructType
 
+from evenhand.analytics.queries.consistency import (
+    Comparison,
+    Period,
+    Proposal,
+    compare_on,
+    register_vocabularies,
+)
 from evenhand.analytics.queries.runners import (
     DuckDBRunner,
     PostgresRunner,
@@ -80,50 +89,98 @@ PROPOSALS = [
 PERIODS = [{"year_from": 2019, "year_to": 2019}, {"year_from": 2000, "year_to": 2018}]
 
 
-def _rows() -> list[tuple[Any, ...]]:
-    """One participant in a hundred (by id) plus every section 26-1 charge: a few seconds of
-    work on each engine, with the scenario's statute in it."""
-    path = str(FOLDER_2019 / "initiation.csv").replace("'", "''")
+DISPOSITION_COLUMNS = (
+    ("case_participant_id", "VARCHAR"),
+    ("charge_id", "VARCHAR"),
+    ("charge_disposition", "VARCHAR"),
+    ("charge_disposition_reason", "VARCHAR"),
+    ("disposition_charged_class", "VARCHAR"),
+)
+VOCABULARY_COLUMNS = (
+    ("charge_disposition", "VARCHAR"),
+    ("charge_disposition_reason", "VARCHAR"),
+    ("outcome", "VARCHAR"),
+    ("priority", "INTEGER"),
+)
+RANK_COLUMNS = (("class", "VARCHAR"), ("rank", "INTEGER"))
+Table = tuple[tuple[tuple[str, str], ...], list[tuple[Any, ...]]]
+
+
+def _slice() -> dict[str, Table]:
+    """One participant in a hundred (by id) plus every section 26-1 charge, their
+    dispositions, and the vocabularies as the store's build makes them: a few seconds of work
+    on each engine, with the scenario's statute in it."""
+    initiation = str(FOLDER_2019 / "initiation.csv").replace("'", "''")
+    dispositions = str(FOLDER_2019 / "dispositions.csv").replace("'", "''")
     with duckdb.connect(":memory:") as connection:
-        return connection.execute(
-            f"SELECT '{RELEASE}' AS release, case_participant_id, charge_id, "
-            "CAST(received_date AS DATE), chapter, act, section, class, offense_category, "
-            f"updated_offense_category FROM read_csv('{path}', all_varchar = true) "
+        connection.execute(
+            f"CREATE TABLE initiation AS SELECT '{RELEASE}' AS release, case_participant_id, "
+            "charge_id, CAST(received_date AS DATE) AS received_date, chapter, act, section, "
+            "class, offense_category, updated_offense_category "
+            f"FROM read_csv('{initiation}', all_varchar = true) "
             "WHERE case_participant_id LIKE '%17' OR section LIKE '26-1%'"
-        ).fetchall()
+        )
+        connection.execute(
+            f"CREATE TABLE dispositions AS SELECT '{RELEASE}' AS release, case_participant_id, "
+            "charge_id, charge_disposition, charge_disposition_reason, disposition_charged_class "
+            f"FROM read_csv('{dispositions}', all_varchar = true) WHERE case_participant_id IN "
+            "(SELECT case_participant_id FROM initiation)"
+        )
+        register_vocabularies(connection)
+        return {
+            name: (columns, connection.execute(f"SELECT * FROM {name}").fetchall())
+            for name, columns in (
+                ("initiation", (("release", "VARCHAR"), *COLUMNS)),
+                ("dispositions", (("release", "VARCHAR"), *DISPOSITION_COLUMNS)),
+                ("outcome_vocabulary", VOCABULARY_COLUMNS),
+                ("class_ranks", RANK_COLUMNS),
+            )
+        }
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[tuple[Any, ...]]:
-    return _rows()
+def tables() -> dict[str, Table]:
+    return _slice()
 
 
-def _all_answers(runner: Any) -> list[list[Row]]:
+def _proposal(values: dict[str, Any]) -> Proposal:
+    return Proposal(
+        chapter=values["chapter"],
+        act=values["act"],
+        section=values["section_family"],
+        offense_class=values["class"],
+        offense_category=values["offense_category"],
+        count_total=values["count_total"],
+    )
+
+
+def _all_answers(runner: Any) -> tuple[list[list[Row]], list[Comparison]]:
     runner.create_table("charge_rows", "charge_rows")
     runner.create_table("count_histogram", "count_histogram")
-    answers = [
-        normalised(runner.rows("consistency", {**p, **q})) for p in PROPOSALS for q in PERIODS
-    ]
-    for proposal in PROPOSALS:
-        for group in ("section", "class", "all"):
-            keep = {"section": ("chapter", "act", "section_family"), "class": ("class",), "all": ()}
-            keys = {
-                k: (proposal[k] if k in keep[group] else "")
-                for k in ("chapter", "act", "section_family", "class", "offense_category")
-            }
-            answers.append(
-                normalised(runner.rows("distribution", {**keys, **PERIODS[0], "grp": group}))
-            )
-    return answers
-
-
-def _duckdb_answers(rows: list[tuple[Any, ...]]) -> list[list[Row]]:
-    with duckdb.connect(":memory:") as connection:
-        columns = ", ".join(f"{name} {kind}" for name, kind in (("release", "VARCHAR"), *COLUMNS))
-        connection.execute(f"CREATE TABLE initiation ({columns})")
-        connection.executemany(
-            f"INSERT INTO initiation VALUES ({', '.join('?' * (len(COLUMNS) + 1))})", rows
+    runner.create_table("outcome_counts", "outcome_counts")
+    rows = [normalised(runner.rows("consistency", {**p, **q})) for p in PROPOSALS for q in PERIODS]
+    comparisons = [
+        compare_on(
+            runner,
+            _proposal(p),
+            period=Period(q["year_from"], q["year_to"]),
+            releases=(RELEASE,),
         )
+        for p in PROPOSALS
+        for q in PERIODS
+    ]
+    return rows, comparisons
+
+
+def _duckdb_answers(tables: dict[str, Table]) -> tuple[list[list[Row]], list[Comparison]]:
+    with duckdb.connect(":memory:") as connection:
+        for name, (columns, rows) in tables.items():
+            declared = ", ".join(f'"{column}" {kind}' for column, kind in columns)
+            connection.execute(f"CREATE TABLE {name} ({declared})")
+            connection.executemany(
+                f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",
+                rows,
+            )
         return _all_answers(DuckDBRunner(connection))
 
 
@@ -149,16 +206,15 @@ def postgres() -> Iterator[psycopg.Connection[Any]]:
 
 
 def _postgres_answers(
-    connection: psycopg.Connection[Any], rows: list[tuple[Any, ...]]
-) -> list[list[Row]]:
-    columns = ", ".join(
-        f'"{name}" {"DATE" if kind == "DATE" else "TEXT"}'
-        for name, kind in (("release", "TEXT"), *COLUMNS)
-    )
-    connection.execute(f"CREATE TABLE initiation ({columns})")
-    with connection.cursor() as cursor, cursor.copy("COPY initiation FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    connection: psycopg.Connection[Any], tables: dict[str, Table]
+) -> tuple[list[list[Row]], list[Comparison]]:
+    postgres_types = {"VARCHAR": "TEXT", "DATE": "DATE", "INTEGER": "INTEGER"}
+    for name, (columns, rows) in tables.items():
+        declared = ", ".join(f'"{column}" {postgres_types[kind]}' for column, kind in columns)
+        connection.execute(f"CREATE TABLE {name} ({declared})")
+        with connection.cursor() as cursor, cursor.copy(f"COPY {name} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
     return _all_answers(PostgresRunner(connection))
 
 
@@ -177,24 +233,27 @@ def spark() -> Iterator[SparkSession]:
     session.stop()
 
 
-def _spark_answers(session: SparkSession, rows: list[tuple[Any, ...]]) -> list[list[Row]]:
-    schema = StructType(
-        [
-            StructField(name, DateType() if kind == "DATE" else StringType())
-            for name, kind in (("release", "VARCHAR"), *COLUMNS)
-        ]
-    )
-    session.createDataFrame(rows, schema).createOrReplaceTempView("initiation")
+def _spark_answers(
+    session: SparkSession, tables: dict[str, Table]
+) -> tuple[list[list[Row]], list[Comparison]]:
+    spark_types = {"VARCHAR": StringType(), "DATE": DateType(), "INTEGER": IntegerType()}
+    for name, (columns, rows) in tables.items():
+        schema = StructType([StructField(column, spark_types[kind]) for column, kind in columns])
+        session.createDataFrame(rows, schema).createOrReplaceTempView(name)
     return _all_answers(SparkRunner(session))
 
 
-def test_the_consistency_query_agrees_on_duckdb_postgresql_and_spark(
-    rows: list[tuple[Any, ...]], postgres: psycopg.Connection[Any], spark: SparkSession
+def test_the_consistency_lookup_agrees_on_duckdb_postgresql_and_spark(
+    tables: dict[str, Table], postgres: psycopg.Connection[Any], spark: SparkSession
 ) -> None:
-    assert any(isinstance(row[3], dt.date) for row in rows)
-    expected = _duckdb_answers(rows)
-    # The scenario's statute is in the slice, with its 16-count participant the highest.
-    section_2019 = next(r for r in expected[0] if r[0] == "section")
-    assert section_2019[4] == 16
-    assert _postgres_answers(postgres, rows) == expected
-    assert _spark_answers(spark, rows) == expected
+    assert any(isinstance(row[3], dt.date) for row in tables["initiation"][1])
+    expected_rows, expected = _duckdb_answers(tables)
+    # The scenario's statute is in the slice, with its 16-count participant the highest, and
+    # the lookup carries the group's disposition outcomes too.
+    section_2019 = expected[0].position("section")
+    assert section_2019.highest == 16
+    assert section_2019.equal == 1
+    assert expected[0].outcomes["section"].charges > 0
+    assert expected[0].distribution[-1] == (16, 1)
+    assert _postgres_answers(postgres, tables) == (expected_rows, expected)
+    assert _spark_answers(spark, tables) == (expected_rows, expected)

@@ -1,4 +1,4 @@
-"""For any history, the aggregate lookup gives the brute-force answer, and the percentile is a
+"""For any history, the one aggregate lookup gives the brute-force answer, and the percentile is a
 monotone function of the count total."""
 
 from __future__ import annotations
@@ -9,7 +9,13 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evenhand.analytics.queries.consistency import GroupPosition
+from evenhand.analytics.queries.consistency import (
+    GroupPosition,
+    Period,
+    Proposal,
+    compare_on,
+    register_vocabularies,
+)
 from evenhand.analytics.queries.runners import DuckDBRunner
 
 SECTIONS = ["26-1(a)(4)", "26-1(a)(6)", "16-1(a)(1)"]
@@ -43,9 +49,16 @@ def _runner(charges: list[tuple[int, int, int, int, int]]) -> DuckDBRunner:
             for p, n, s, c, _ in charges
         ],
     )
+    # No dispositions: the outcomes are empty, the positions are what this test is about.
+    connection.execute(
+        "CREATE TABLE dispositions (release VARCHAR, case_participant_id VARCHAR,"
+        " charge_id VARCHAR, charge_disposition VARCHAR, charge_disposition_reason VARCHAR,"
+        " disposition_charged_class VARCHAR)"
+    )
+    register_vocabularies(connection)
     runner = DuckDBRunner(connection)
-    runner.create_table("charge_rows", "charge_rows")
-    runner.create_table("count_histogram", "count_histogram")
+    for table in ("charge_rows", "count_histogram", "outcome_counts"):
+        runner.create_table(table, table)
     return runner
 
 
@@ -76,18 +89,21 @@ def test_the_lookup_equals_the_brute_force_answer(
     charges: list[tuple[int, int, int, int, int]], count_total: int
 ) -> None:
     runner = _runner(charges)
-    params = {
-        "chapter": "720",
-        "act": "5",
-        "section_family": "26-1",
-        "class": "4",
-        "offense_category": "Other Offense",
-        "count_total": count_total,
-        "year_from": 2019,
-        "year_to": 2019,
-    }
-    found = {row[0]: tuple(int(v) for v in row[1:]) for row in runner.rows("consistency", params)}
-    assert found.get("section", (0, 0, 0, 0)) == _brute_force_section(charges, count_total)
+    proposal = Proposal(
+        chapter="720",
+        act="5",
+        section="26-1(a)(4)",
+        offense_class="4",
+        offense_category="Other Offense",
+        count_total=count_total,
+    )
+    found = compare_on(runner, proposal, period=Period(2019, 2019), releases=("r",))
+    section = found.position("section")
+    expected = _brute_force_section(charges, count_total)
+    assert (section.participants, section.below, section.equal, section.highest) == expected
+    # The chart shows the narrowest group with history; with any 26-1 charge that is 26-1.
+    if expected[0]:
+        assert sum(n for _, n in found.distribution) == expected[0]
 
 
 @given(

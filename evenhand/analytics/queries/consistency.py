@@ -1,11 +1,12 @@
 """Where a proposed charging decision falls among comparable participants in history.
 
-The check is a lookup over small per-release aggregates, not a scan of the charge rows:
+The check is one lookup over small aggregates, not a scan of the charge rows:
 `count_histogram` (how many participants had how many counts, per comparison group and year)
 and `outcome_counts` (how those charges were disposed, and how often their class was reduced).
-They are built once per set of releases by the portable queries in ``sql/`` and kept as
-Parquet beside the store, keyed by the releases' manifests, so a new import or export (a new
-manifest) makes the next check rebuild them and nothing stale is ever read.
+They are built by the portable queries in ``sql/`` right after an import (`prepare`), with the
+chosen releases summed into one history, and kept as Parquet beside the store, keyed by the
+releases' manifests: a new import or export (a new manifest) gets its own, and nothing stale
+is ever read. A check that finds none (an import made before they existed) builds them once.
 
 Comparison groups: the same section (chapter, act and section without its subsection, so
 26-1(a)(4) compares with all of 26-1), the same class and offence category, the same class, and
@@ -31,7 +32,7 @@ from evenhand.analytics import store
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 from .outcomes import Outcome, outcome_of
-from .runners import SQL_DIR, DuckDBRunner
+from .runners import SQL_DIR, DuckDBRunner, Runner
 
 GROUPS = ("section", "class_category", "class", "all")
 GROUP_LABELS = {
@@ -42,15 +43,18 @@ GROUP_LABELS = {
 }
 AGGREGATE_TABLES = ("count_histogram", "outcome_counts")
 _KEYS = ("grp", "chapter", "act", "section_family", "class", "offense_category", "year")
-_LOADED_DIMENSIONS = {
+_DIMENSIONS = {
     "count_histogram": (*_KEYS, "count_total"),
     "outcome_counts": (*_KEYS, "outcome"),
 }
-_LOADED_MEASURES = {
+_SUMMED = {
     "count_histogram": "SUM(participants) AS participants",
     "outcome_counts": ("SUM(charges) AS charges, SUM(reduced) AS reduced, SUM(ranked) AS ranked"),
 }
 _AGGREGATES = "_aggregates"
+_BUILDING_QUERIES = ("charge_rows", *AGGREGATE_TABLES)
+# Bumped whenever the kept files change shape: releases summed, rows sorted by key.
+_AGGREGATE_LAYOUT = "summed-by-key-1"
 _lock = threading.Lock()
 _loaded: dict[str, duckdb.DuckDBPyConnection] = {}
 
@@ -181,9 +185,11 @@ def default_releases() -> tuple[str, ...]:
 
 @cache
 def _query_version() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        digest.update(path.read_bytes())
+    """Changes with the queries that build the aggregates or the layout they are kept in (a
+    change to the lookup alone keeps them)."""
+    digest = hashlib.sha256(_AGGREGATE_LAYOUT.encode())
+    for name in _BUILDING_QUERIES:
+        digest.update((SQL_DIR / f"{name}.sql").read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -261,7 +267,11 @@ def restricted_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnectio
 
 def build_aggregates(connection: duckdb.DuckDBPyConnection, target: Path) -> None:
     """Run the portable aggregate queries over `initiation` and `dispositions` and write the
-    two aggregate tables as Parquet files in `target` (replaced atomically, file by file)."""
+    two aggregate tables as Parquet files in `target` (replaced atomically, file by file).
+
+    The chosen releases are summed into one history and the rows sorted by group key, so a
+    check loads them as they are and each lookup reads one table per kind, one row per key,
+    year and value."""
     runner = DuckDBRunner(connection)
     runner.create_table("charge_rows", "charge_rows")
     register_vocabularies(connection)
@@ -270,12 +280,34 @@ def build_aggregates(connection: duckdb.DuckDBPyConnection, target: Path) -> Non
         runner.create_table(f"{table}_built", table)
         temporary = target / f".{table}.{uuid.uuid4().hex}.parquet"
         escaped = str(temporary).replace("'", "''")
-        connection.execute(f"COPY {table}_built TO '{escaped}' (FORMAT parquet)")
+        dimensions = ", ".join(_DIMENSIONS[table])
+        # Constant table names and a path of our own making, quoted.
+        connection.execute(
+            f"COPY (SELECT {dimensions}, {_SUMMED[table]} "  # noqa: S608
+            f"FROM {table}_built GROUP BY {dimensions} ORDER BY {dimensions}) "
+            f"TO '{escaped}' (FORMAT parquet)"
+        )
         os.replace(temporary, target / f"{table}.parquet")
 
 
 def aggregates_dir(key: str) -> Path:
     return store.analytics_dir() / _AGGREGATES / f"charging-{key}"
+
+
+def prepare(releases: tuple[str, ...] | None = None) -> Path:
+    """Build the aggregates of these releases (every open-data release by default) unless
+    they exist, and return their folder. Called right after an import, so that no check
+    pays for the build."""
+    chosen = default_releases() if releases is None else releases
+    folder = aggregates_dir(cache_key(chosen))
+    with _lock:
+        if not all((folder / f"{t}.parquet").exists() for t in AGGREGATE_TABLES):
+            source = restricted_connection(chosen)
+            try:
+                build_aggregates(source, folder)
+            finally:
+                source.close()
+    return folder
 
 
 def comparison_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
@@ -284,23 +316,15 @@ def comparison_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnectio
     with _lock:
         if key in _loaded:
             return _loaded[key].cursor()
-        folder = aggregates_dir(key)
-        if not all((folder / f"{t}.parquet").exists() for t in AGGREGATE_TABLES):
-            source = restricted_connection(releases)
-            try:
-                build_aggregates(source, folder)
-            finally:
-                source.close()
+    folder = prepare(releases)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key].cursor()
         connection = duckdb.connect(":memory:")
-        for table, measures in _LOADED_MEASURES.items():
+        for table in AGGREGATE_TABLES:
             escaped = str(folder / f"{table}.parquet").replace("'", "''")
-            # The chosen releases are summed into one history and the rows sorted by group key,
-            # so each lookup reads a few row groups of a table with one row per key, year and
-            # value. A constant table name and a path of our own making, quoted.
-            dimensions = ", ".join(_LOADED_DIMENSIONS[table])
             connection.execute(
-                f"CREATE TABLE {table} AS SELECT {dimensions}, {measures} "  # noqa: S608
-                f"FROM read_parquet('{escaped}') GROUP BY {dimensions} ORDER BY {dimensions}"
+                f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{escaped}')"  # noqa: S608
             )
         _loaded.clear()  # one set of releases at a time; a new import replaces the old
         _loaded[key] = connection
@@ -322,27 +346,34 @@ def compare(
 
 
 def compare_on(
-    runner: DuckDBRunner,
+    runner: Runner,
     proposal: Proposal,
     *,
     period: Period,
     releases: tuple[str, ...],
 ) -> Comparison:
+    """The comparison from one lookup (sql/consistency.sql) on any engine's runner."""
     params = {**proposal.params(), **period.params()}
-    found = {row[0]: row for row in runner.rows("consistency", params)}
+    histograms: dict[str, list[tuple[int, int]]] = {group: [] for group in GROUPS}
+    tallies: dict[str, list[tuple[str, int, int, int]]] = {group: [] for group in GROUPS}
+    for group, total, outcome, participants, charges, reduced, ranked in runner.rows(
+        "consistency", params
+    ):
+        if outcome:
+            tallies[group].append((str(outcome), int(charges), int(reduced), int(ranked)))
+        elif participants:
+            histograms[group].append((int(total), int(participants)))
+    count = proposal.count_total
     positions = {
         group: GroupPosition(
             group=group,
-            participants=int(found[group][1]) if group in found else 0,
-            below=int(found[group][2]) if group in found else 0,
-            equal=int(found[group][3]) if group in found else 0,
-            highest=int(found[group][4]) if group in found else 0,
+            participants=sum(n for _, n in rows),
+            below=sum(n for total, n in rows if total < count),
+            equal=sum(n for total, n in rows if total == count),
+            highest=max((total for total, _ in rows), default=0),
         )
-        for group in GROUPS
+        for group, rows in histograms.items()
     }
-    by_group: dict[str, list[tuple[str, int, int, int]]] = {group: [] for group in GROUPS}
-    for group, outcome, charges, reduced, ranked in runner.rows("outcomes_lookup", params):
-        by_group[group].append((outcome, int(charges), int(reduced), int(ranked)))
     outcomes = {
         group: GroupOutcomes(
             group=group,
@@ -354,34 +385,14 @@ def compare_on(
             reduced=sum(r for _, _, r, _ in rows),
             ranked=sum(k for _, _, _, k in rows),
         )
-        for group, rows in by_group.items()
+        for group, rows in tallies.items()
     }
     primary_group = next((g for g in GROUPS if positions[g].participants), "all")
-    distribution = tuple(
-        (int(total), int(count))
-        for total, count in runner.rows(
-            "distribution", {**params, **_group_keys(primary_group, params), "grp": primary_group}
-        )
-    )
     return Comparison(
         proposal=proposal,
         period=period,
         releases=releases,
         positions=positions,
         outcomes=outcomes,
-        distribution=distribution,
+        distribution=tuple(sorted(histograms[primary_group])),
     )
-
-
-def _group_keys(group: str, params: dict[str, object]) -> dict[str, object]:
-    """The key columns as the histogram stores them for this group ('' where unused)."""
-    keep = {
-        "section": ("chapter", "act", "section_family"),
-        "class_category": ("class", "offense_category"),
-        "class": ("class",),
-        "all": (),
-    }[group]
-    return {
-        name: (params[name] if name in keep else "")
-        for name in ("chapter", "act", "section_family", "class", "offense_category")
-    }

@@ -10,6 +10,7 @@ generate       write synthetic history in the current export layout, for benchma
 from __future__ import annotations
 
 import sys
+import time
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             f"rows stored, {manifest.rows_rejected} rejected, "
             f"{result.rows_per_second:,.0f} rows/s"
         )
+        self._prepare_checks()
         if result.rejects:
             self.stdout.write("rejected rows (file:line: reason):")
             for reject in result.rejects[:_SHOWN_REJECTS]:
@@ -125,6 +127,16 @@ class Command(BaseCommand):
             msg = f"no release {release!r}"
             raise CommandError(msg)
         self.stdout.write(f"removed release {release}")
+        self._prepare_checks()
+
+    def _prepare_checks(self) -> None:
+        """Build the charging-consistency aggregates of the releases now in the store, so
+        the first check after an import does not wait for them."""
+        from evenhand.analytics.queries import consistency  # noqa: PLC0415
+
+        started = time.perf_counter()
+        consistency.prepare()
+        self.stdout.write(f"consistency aggregates ready in {time.perf_counter() - started:.1f} s")
 
     def _export_office(self, csv_dir: Path | None) -> None:
         from evenhand.analytics.office_export import export_office  # noqa: PLC0415
