@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline
 from django.db import connection, transaction
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,18 +35,19 @@ from evenhand.screening.names import given_name_variants, normalize
 from evenhand.screening.policies import NOT_SEALED, OVERSIGHT, CaseAction, may, visible_cases
 from evenhand.sealing.selectors import sealed_case_ids, sealings_in_force
 
+from . import ranking
 from .models import DocumentKind, SearchDocument
 from .query import Term, fts5_match, parse
 
 MAX_PAGE_SIZE = 100
-COUNT_LIMIT = 5_000
+# Hits are counted exactly up to this many (or to the end of the page asked for, if further);
+# beyond it the total is reported as "more than" the horizon.
+COUNT_HORIZON = 100
 # Roles that search the office's records as such: every message is theirs to find, within
 # the case policy (the records office answers requests for communications it did not receive).
 RECORDS_READERS = OVERSIGHT | {Role.RECORDS_OFFICER}
 _MARK_START, _MARK_END = "\x02", "\x03"
 _NAMED_CASES = BreachReport.named_cases.through
-# "rank" is the vendor's relevance (an FTS5 extra column or an annotation): lower is better.
-_RANKED = ("rank", "-occurred_on", "-id")
 _ROW_FIELDS = ("id", "kind", "object_id", "case_id", "message_id", "occurred_on", "title", "status")
 
 
@@ -122,9 +123,10 @@ class SearchResults:
     withheld_citation: str = ""
     terms: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def total_is_lower_bound(self) -> bool:
-        return self.total > COUNT_LIMIT
+    # True: there are more than `total` hits (the count stops at a horizon).
+    total_is_lower_bound: bool = False
+    # True: the words are too common in the office's records to rank; newest first.
+    newest_first: bool = False
 
     @property
     def pages(self) -> int:
@@ -132,7 +134,7 @@ class SearchResults:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.total_is_lower_bound or self.page < self.pages
 
     @property
     def has_previous(self) -> bool:
@@ -148,30 +150,25 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
     if not terms or not user.is_authenticated or not user.is_active:
         return SearchResults(query, [], 0, page, page_size, (), citation)
     visible = visible_cases(user, CaseAction.VIEW)
-    matched = _narrowed(_matching(terms).filter(_visible_to(user, visible)), filters)
-    sealed = sealed_case_ids()
-    in_sealed_case = (
-        Q(case_id__in=sealed)
-        | Q(Exists(MessageCase.objects.filter(message_id=OuterRef("message_id"), case__in=sealed)))
-        | Q(
-            Exists(
-                _NAMED_CASES.objects.filter(
-                    breachreport__message_id=OuterRef("message_id"), case__in=sealed
-                )
-            )
-        )
+    order = ranking.choose_order(terms)
+    # Rank (or date-order) every match first, then check access on the head of that order
+    # only. The count is exact up to a horizon and otherwise "more than" it: both depend on
+    # the visible hits alone, never on how many hidden ones were passed over to find them.
+    horizon = max(page * page_size, COUNT_HORIZON)
+    found = ranking.walk(
+        ranking.candidates(terms, order, lambda documents: _narrowed(documents, filters)),
+        order,
+        _access_check(user, visible),
+        needed=horizon + 1,
     )
-    released = matched.exclude(in_sealed_case)
-    # Counting every hit of a word found in most records costs more than the page itself;
-    # beyond COUNT_LIMIT the total is reported as a lower bound.
-    total = released[: COUNT_LIMIT + 1].count()
-    rows: list[dict[str, Any]] = list(
-        released.order_by(*_RANKED).values(*_ROW_FIELDS)[(page - 1) * page_size : page * page_size]
+    total_is_lower_bound = len(found.visible_ids) > horizon
+    total = horizon if total_is_lower_bound else len(found.visible_ids)
+    page_ids = found.visible_ids[(page - 1) * page_size : page * page_size]
+    rows = sorted(
+        SearchDocument.objects.filter(pk__in=page_ids).values(*_ROW_FIELDS),
+        key=lambda row: page_ids.index(int(str(row["id"]))),
     )
-    candidates = _narrowed(_matching(terms), filters).filter(in_sealed_case)
-    if user.role not in RECORDS_READERS:
-        candidates = candidates.filter(Q(message_id__isnull=True) | _message_reader(user))
-    withheld = _withheld_numbers(user, candidates)
+    withheld = _withheld_numbers(user, _withheld_candidates(user, terms, filters))
     hits = _hits(visible, rows, terms)
     with transaction.atomic():
         audit_record(
@@ -182,6 +179,8 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
                 "query": query[:500],
                 "filters": filters.as_json(),
                 "total": total,
+                "total_is_lower_bound": total_is_lower_bound,
+                "order": str(order),
                 "withheld_cases": list(withheld),
             },
         )
@@ -194,7 +193,61 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
         withheld_case_numbers=withheld,
         withheld_citation=citation if withheld else "",
         terms=tuple(term.text for term in terms),
+        total_is_lower_bound=total_is_lower_bound,
+        newest_first=order is ranking.Order.NEWEST,
     )
+
+
+def _access_check(user: User, visible: QuerySet[Case]) -> Callable[[list[int]], set[int]]:
+    """The documents of a batch that `user` may see: the case policy, the message rules, and
+    not in a sealed case (sealed ones are reported separately, as withheld)."""
+    permitted = SearchDocument.objects.filter(_visible_to(user, visible)).exclude(
+        _in_sealed_case(sealed_case_ids())
+    )
+
+    def allowed(document_ids: list[int]) -> set[int]:
+        return set(permitted.filter(pk__in=document_ids).values_list("id", flat=True))
+
+    return allowed
+
+
+def _in_sealed_case(sealed: QuerySet[Any, Any]) -> Q:
+    return (
+        Q(case_id__in=sealed)
+        | Q(Exists(MessageCase.objects.filter(message_id=OuterRef("message_id"), case__in=sealed)))
+        | Q(
+            Exists(
+                _NAMED_CASES.objects.filter(
+                    breachreport__message_id=OuterRef("message_id"), case__in=sealed
+                )
+            )
+        )
+    )
+
+
+def _withheld_candidates(
+    user: User, terms: Sequence[Term], filters: SearchFilters
+) -> list[tuple[int | None, int | None]]:
+    """(case id, message id) of the matching documents in sealed cases, found from the sealed
+    side (few documents, each tested against the query) rather than by filtering every match:
+    the records of a case, and the messages tagged to or naming one."""
+    sealed = sealed_case_ids()
+    in_sealed = [
+        Q(case_id__in=sealed),
+        Q(message_id__in=MessageCase.objects.filter(case__in=sealed).values("message_id")),
+        Q(
+            message_id__in=_NAMED_CASES.objects.filter(case__in=sealed).values(
+                "breachreport__message_id"
+            )
+        ),
+    ]
+    rows: set[tuple[int | None, int | None]] = set()
+    for condition in in_sealed:
+        documents = _narrowed(ranking.matching(terms).filter(condition), filters)
+        if user.role not in RECORDS_READERS:
+            documents = documents.filter(Q(message_id__isnull=True) | _message_reader(user))
+        rows.update(documents.values_list("case_id", "message_id").distinct()[:10_000])
+    return sorted(rows, key=str)
 
 
 def _withheld_citation() -> str:
@@ -203,34 +256,6 @@ def _withheld_citation() -> str:
 
 
 # --- Matching -----------------------------------------------------------------------------
-
-
-def _tsquery(terms: Sequence[Term]) -> SearchQuery:
-    combined: SearchQuery | None = None
-    for term in terms:
-        part = SearchQuery(
-            term.text, search_type="phrase" if term.is_phrase else "plain", config="english"
-        )
-        combined = part if combined is None else combined & part
-    assert combined is not None  # noqa: S101  (parse() gave at least one term)
-    return combined
-
-
-def _matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
-    """Documents matching every term, with a `rank` where lower is better."""
-    documents = SearchDocument.objects.all()
-    if connection.vendor == "postgresql":
-        query = _tsquery(terms)
-        return documents.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query) * Value(-1.0, output_field=FloatField())
-        )
-    # FTS5: the MATCH drives the join; bm25 weighs title, people and body 10:4:1.
-    return documents.extra(
-        tables=["search_fts"],
-        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
-        params=[fts5_match(list(terms))],
-        select={"rank": "bm25(search_fts, 10.0, 4.0, 1.0)"},
-    )
 
 
 def _visible_to(user: User, visible: QuerySet[Case]) -> Q:
@@ -326,10 +351,9 @@ def person_ids(people: Sequence[int | str]) -> list[int]:
 # --- Results ------------------------------------------------------------------------------
 
 
-def _withheld_numbers(user: User, withheld: QuerySet[SearchDocument]) -> tuple[str, ...]:
+def _withheld_numbers(user: User, rows: list[tuple[int | None, int | None]]) -> tuple[str, ...]:
     """Numbers of the sealed cases with matching records that the user could read but for the
     sealing (the policy, asked with the sealing set aside); nothing about any other case."""
-    rows = list(withheld.values_list("case_id", "message_id").distinct()[:10_000])
     case_ids = {case_id for case_id, _ in rows if case_id is not None}
     message_ids = {message_id for _, message_id in rows if message_id is not None}
     if message_ids:
@@ -394,7 +418,7 @@ def highlighted(raw: str) -> SafeString:
 
 def _snippets(document_ids: list[int], terms: Sequence[Term]) -> dict[int, SafeString]:
     if connection.vendor == "postgresql":
-        query = _tsquery(terms)
+        query = ranking.tsquery(terms)
         rows = SearchDocument.objects.filter(pk__in=document_ids).annotate(
             passage=SearchHeadline(
                 Concat("body", Value(" "), "people", output_field=TextField()),

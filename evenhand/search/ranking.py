@@ -1,0 +1,177 @@
+"""Rank first, then check access on the top of the ranking.
+
+The matching documents are put in order by the database's own full-text machinery (bm25 on
+FTS5, ts_rank over the GIN-matched rows on PostgreSQL) without looking at who is searching;
+then only the head of that order is passed through the access checks, in batches that double
+until the page (and the exact-count horizon) is filled or the matches run out. A query whose
+every word is in a large part of the office's records is not ranked at all (bm25 and ts_rank
+would have to score every one of them, and say little when they have): its hits are listed
+newest first, walking the date index.
+
+What the walk leaves unchecked never reaches the searcher: counts are counted over checked,
+visible hits only (see `selectors.search_records`).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet, Value
+
+from .models import SearchDocument
+from .query import Term, fts5_match
+
+# More (estimated) matches than this and a query is listed newest first instead of ranked:
+# scoring every match is what made broad searches take seconds (bench/RESULTS.md §8).
+RANK_LIMIT = 10_000
+# Candidates checked in the first round; each further round checks twice as many, up to
+# MAX_BATCH (an SQL parameter list stays far below SQLite's limit of 32,766).
+FIRST_BATCH = 64
+MAX_BATCH = 8_192
+# Ranked ids fetched at once: ranking costs the same for 64 ids or 2,048 (every match is
+# scored either way), so the widening rounds reuse one ranked list.
+RANKED_PREFETCH = 2_048
+# Relevance ties (equal scores) fall back to the newest record, then the newest index row.
+RELEVANCE_ORDER = ("rank", "-occurred_on", "-id")
+NEWEST_ORDER = ("-occurred_on", "-id")
+
+
+class Order(enum.StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+
+
+def tsquery(terms: Sequence[Term]) -> SearchQuery:
+    combined: SearchQuery | None = None
+    for term in terms:
+        part = SearchQuery(
+            term.text, search_type="phrase" if term.is_phrase else "plain", config="english"
+        )
+        combined = part if combined is None else combined & part
+    assert combined is not None  # noqa: S101  (parse() gave at least one term)
+    return combined
+
+
+def ranked(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
+    """Documents matching every term, with a `rank` where lower is better."""
+    documents = SearchDocument.objects.all()
+    if connection.vendor == "postgresql":
+        query = tsquery(terms)
+        return documents.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query) * Value(-1.0, output_field=FloatField())
+        )
+    # FTS5: the MATCH drives the join; bm25 weighs title, people and body 10:4:1.
+    return documents.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
+        params=[fts5_match(list(terms))],
+        select={"rank": "bm25(search_fts, 10.0, 4.0, 1.0)"},
+    )
+
+
+def matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
+    """Documents matching every term, unranked: a per-row membership test, so that the
+    database can walk another index (the date) and stop early."""
+    documents = SearchDocument.objects.all()
+    if connection.vendor == "postgresql":
+        return documents.filter(search_vector=tsquery(terms))
+    return documents.extra(
+        where=[
+            (
+                "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH %s "
+                "AND search_fts.rowid = search_searchdocument.id)"
+            )
+        ],
+        params=[fts5_match(list(terms))],
+    )
+
+
+def choose_order(terms: Sequence[Term]) -> Order:
+    """Newest first when the query would match more than RANK_LIMIT documents of the whole
+    index. The decision rests on vocabulary statistics of every record (PostgreSQL's planner
+    estimate from the column's most-common-lexeme statistics; on SQLite a count of the FTS
+    matches that stops at the limit), so it tells the searcher only that the words are common
+    in the office's records, never anything about a particular hidden record."""
+    if estimated_matches(terms) > RANK_LIMIT:
+        return Order.NEWEST
+    return Order.RELEVANCE
+
+
+def estimated_matches(terms: Sequence[Term]) -> int:
+    if connection.vendor == "postgresql":
+        plan = json.loads(
+            SearchDocument.objects.filter(search_vector=tsquery(terms)).explain(format="json")
+        )
+        return int(plan[0]["Plan"]["Plan Rows"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+            [fts5_match(list(terms)), RANK_LIMIT + 1],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def candidates(
+    terms: Sequence[Term],
+    order: Order,
+    narrow: Callable[[QuerySet[SearchDocument]], QuerySet[SearchDocument]],
+) -> QuerySet[SearchDocument, int]:
+    """Ids of the matching documents (narrowed by the search's filters), in the order the
+    searcher will see them; a total order, so every page is cut from the same sequence."""
+    if order is Order.RELEVANCE:
+        return narrow(ranked(terms)).order_by(*RELEVANCE_ORDER).values_list("id", flat=True)
+    return narrow(matching(terms)).order_by(*NEWEST_ORDER).values_list("id", flat=True)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The visible candidates found, in order, and whether every candidate was checked."""
+
+    visible_ids: list[int]
+    exhausted: bool
+    checked: int
+
+
+def walk(
+    ordered: QuerySet[SearchDocument, int],
+    order: Order,
+    allowed: Callable[[list[int]], set[int]],
+    needed: int,
+) -> Walk:
+    """Check candidates in order, in doubling batches, until `needed` of them are allowed or
+    none are left. `allowed` takes a batch of ids and returns those the searcher may see."""
+    found: list[int] = []
+    checked = 0
+    batch = FIRST_BATCH
+    prefetched: list[int] = []
+    prefetched_all = False
+
+    def fetch(start: int, stop: int) -> list[int]:
+        nonlocal prefetched, prefetched_all
+        if order is Order.NEWEST:
+            # The database walks the date index and stops; re-walking the skipped head
+            # costs at most as much again as the last round (the batches double).
+            return list(ordered[start:stop])
+        if stop > len(prefetched) and not prefetched_all:
+            limit = max(RANKED_PREFETCH, 4 * stop)
+            prefetched = list(ordered[:limit])
+            prefetched_all = len(prefetched) < limit
+        return prefetched[start:stop]
+
+    while True:
+        ids = fetch(checked, checked + batch)
+        if ids:
+            permitted = allowed(ids)
+            found.extend(document_id for document_id in ids if document_id in permitted)
+        checked += len(ids)
+        if len(ids) < batch:
+            return Walk(found, exhausted=True, checked=checked)
+        if len(found) >= needed:
+            return Walk(found, exhausted=False, checked=checked)
+        batch = min(batch * 2, MAX_BATCH)

@@ -1,0 +1,135 @@
+"""Rank first, check access on the head of the ranking: a searcher who may see only a few of
+many matches gets exactly those, in the order everyone else sees them, across pages; the count
+never depends on the hits they may not see."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from evenhand.accounts.models import User
+from evenhand.audit.models import AuditAction, AuditEntry
+from evenhand.search import ranking, selectors
+from evenhand.search.query import parse
+from evenhand.search.selectors import HitKind, SearchFilters
+from tests.factories import json_object
+from tests.search.factories import Office, make_office, search, send
+
+pytestmark = pytest.mark.django_db
+
+MESSAGES_ONLY = (HitKind.MESSAGE,)
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of one and a short ranked prefetch, so a handful of records needs many
+    widening rounds (the production sizes need thousands of records to show it)."""
+    monkeypatch.setattr(ranking, "FIRST_BATCH", 1)
+    monkeypatch.setattr(ranking, "RANKED_PREFETCH", 2)
+
+
+def _mixed_messages(office: Office, hidden: int) -> list[int]:
+    """Timeline messages of varying relevance: every fourth one involves the clerk (who sees
+    only those); the rest pass between Raman and Keogh. Returns the clerk's message ids."""
+    visible = []
+    for number in range(hidden + hidden // 3):
+        # More repetitions of the word rank higher; the mix spreads the clerk's few messages
+        # through the ranking rather than leaving them at one end.
+        body = " ".join(["timeline"] * (1 + number % 5)) + f" entry {number} of the file"
+        if number % 4 == 3:
+            visible.append(send(office.raman, [office.ortiz_clerk], body).pk)
+        else:
+            send(office.raman, [office.keogh], body)
+    return visible
+
+
+def _every_page(user: User, query: str, page_size: int) -> list[int]:
+    found: list[int] = []
+    page = 1
+    while True:
+        results = search(
+            user, query, SearchFilters(kinds=MESSAGES_ONLY, page=page, page_size=page_size)
+        )
+        found.extend(hit.object_id for hit in results.hits)
+        if not results.has_next:
+            return found
+        page += 1
+
+
+@pytest.mark.usefixtures("small_batches")
+@pytest.mark.parametrize("page_size", [1, 2, 3])
+def test_a_searcher_seeing_few_of_many_matches_gets_exactly_those_in_rank_order(
+    page_size: int,
+) -> None:
+    office = make_office()
+    visible = _mixed_messages(office, hidden=12)
+    # The records office sees every message: its order is the ranking itself.
+    everything = _every_page(office.records, "timeline", page_size=50)
+    assert len(everything) == 16
+    expected = [message_id for message_id in everything if message_id in visible]
+    assert len(expected) == 4
+    paged = _every_page(office.ortiz_clerk, "timeline", page_size)
+    assert paged == expected
+    first = search(office.ortiz_clerk, "timeline", SearchFilters(kinds=MESSAGES_ONLY))
+    assert (first.total, first.total_is_lower_bound, first.newest_first) == (4, False, False)
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_common_words_are_listed_newest_first_and_filtered_the_same_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    office = make_office()
+    visible = _mixed_messages(office, hidden=9)
+    monkeypatch.setattr(ranking, "RANK_LIMIT", 3)
+    if connection.vendor == "postgresql":
+        # The planner's estimate comes from the column's lexeme statistics.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")
+    assert ranking.estimated_matches(parse("timeline")) > 3
+    everything = _every_page(office.records, "timeline", page_size=50)
+    assert everything == sorted(everything, reverse=True)  # same day: newest index row first
+    paged = _every_page(office.ortiz_clerk, "timeline", page_size=2)
+    assert paged == sorted(visible, reverse=True)
+    results = search(office.ortiz_clerk, "timeline", SearchFilters(kinds=MESSAGES_ONLY))
+    assert results.newest_first
+    entry = AuditEntry.objects.filter(action=AuditAction.SEARCH_PERFORMED).latest("seq")
+    assert json_object(entry.after)["order"] == "newest"
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_beyond_the_horizon_the_total_is_a_lower_bound_of_visible_hits_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(selectors, "COUNT_HORIZON", 2)
+    office = make_office()
+    visible = _mixed_messages(office, hidden=12)
+    first = search(office.ortiz_clerk, "timeline", SearchFilters(kinds=MESSAGES_ONLY, page_size=1))
+    assert (first.total, first.total_is_lower_bound, first.has_next) == (2, True, True)
+    # Asking for the last page moves the horizon to its end: the count is then exact.
+    last = search(
+        office.ortiz_clerk, "timeline", SearchFilters(kinds=MESSAGES_ONLY, page=4, page_size=1)
+    )
+    assert (last.total, last.total_is_lower_bound, last.has_next) == (4, False, False)
+    assert len(visible) == 4
+
+
+@pytest.mark.usefixtures("small_batches")
+@pytest.mark.parametrize("horizon", [2, 100])
+def test_the_count_and_pages_do_not_change_with_the_hidden_matches(
+    monkeypatch: pytest.MonkeyPatch, horizon: int
+) -> None:
+    monkeypatch.setattr(selectors, "COUNT_HORIZON", horizon)
+    office = make_office()
+    _mixed_messages(office, hidden=3)
+
+    def seen() -> tuple[object, ...]:
+        results = search(
+            office.ortiz_clerk, "timeline", SearchFilters(kinds=MESSAGES_ONLY, page_size=1)
+        )
+        hits = tuple(hit.object_id for hit in results.hits)
+        return (hits, results.total, results.total_is_lower_bound, results.has_next)
+
+    before = seen()
+    for number in range(20):
+        send(office.raman, [office.keogh], f"timeline timeline timeline hidden {number}")
+    assert seen() == before
