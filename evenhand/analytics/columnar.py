@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,12 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     DOUBLE: pa.float64(),
 }
 _BLOCK_BYTES = 8 << 20
+# The multi-threaded path hands Arrow this much of the file at a time, in parse blocks of
+# _PARSE_BLOCK_BYTES (one per thread at a time): memory stays bounded by the segment.
+_SEGMENT_BYTES = 64 << 20
+_PARSE_BLOCK_BYTES = 4 << 20
+# A newline byte is a line end in these (not in UTF-16), so the file can be cut on bytes.
+_BYTE_NEWLINE_ENCODINGS = frozenset({"utf-8", "latin-1"})
 # Hashed ids are nearly all distinct: a dictionary page for them is built only to be dropped.
 _DISTINCT_IDS = frozenset({"case_id", "case_participant_id", "charge_id", "charge_version_id"})
 _ROW_GROUP_ROWS = 122_880
@@ -131,7 +138,7 @@ def _constant_text(text: str, rows: int) -> pa.Array:
 
 
 def _to_store(
-    batch: pa.RecordBatch, detected: DetectedLayout, schema: pa.Schema, source: str
+    batch: pa.Table, detected: DetectedLayout, schema: pa.Schema, source: str
 ) -> pa.Table:
     by_store = {column: raw for raw, column in detected.mapping.items()}
     rows = batch.num_rows
@@ -176,12 +183,6 @@ def write_clean_file(
     hashed as they are read; it is complete only if this returns.
     """
     schema = arrow_schema(store_columns(detected.dataset))
-    read_options = pacsv.ReadOptions(
-        column_names=list(header),
-        skip_rows=1,
-        block_size=_BLOCK_BYTES,
-        encoding="utf8" if encoding == "utf-8" else encoding,
-    )
     parse_options = pacsv.ParseOptions(
         delimiter=",", quote_char='"', double_quote=True, newlines_in_values=True
     )
@@ -192,36 +193,140 @@ def write_clean_file(
         true_words=true_words,
         false_words=false_words,
     )
+    arrow_encoding = "utf8" if encoding == "utf-8" else encoding
     rows = 0
-    pending: list[pa.Table] = []
-    pending_rows = 0
     try:
-        dictionary = [name for name in schema.names if name not in _DISTINCT_IDS]
         with (
             path.open("rb") as handle,
-            store.open_parquet_writer(target, schema, use_dictionary=dictionary) as writer,
+            store.open_parquet_writer(target, schema, no_dictionary=_DISTINCT_IDS) as writer,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet") as writing,
         ):
-            reader = pacsv.open_csv(
-                handle if digest is None else _HashingReader(handle, digest),
-                read_options=read_options,
-                parse_options=parse_options,
-                convert_options=convert_options,
-            )
-            for batch in reader:
-                table = _to_store(batch, detected, schema, store.SOURCE_OPENDATA)
-                pending.append(table)
-                pending_rows += table.num_rows
-                if pending_rows >= _ROW_GROUP_ROWS:
-                    writer.write_table(pa.concat_tables(pending), row_group_size=_ROW_GROUP_ROWS)
-                    pending, pending_rows = [], 0
+            if encoding in _BYTE_NEWLINE_ENCODINGS:
+                blocks = _parallel_blocks(
+                    handle,
+                    header,
+                    parse_options=parse_options,
+                    convert_options=convert_options,
+                    encoding=arrow_encoding,
+                    digest=digest,
+                )
+            else:
+                blocks = _streamed_blocks(
+                    handle,
+                    header,
+                    parse_options=parse_options,
+                    convert_options=convert_options,
+                    encoding=arrow_encoding,
+                    digest=digest,
+                )
+            # The writer encodes and compresses one table on its own thread while the next is
+            # parsed (both release the GIL); waiting for it first keeps the rows in order.
+            written: Future[None] | None = None
+            for block in blocks:
+                table = _to_store(block, detected, schema, store.SOURCE_OPENDATA)
+                if written is not None:
+                    written.result()
+                written = writing.submit(writer.write_table, table, row_group_size=_ROW_GROUP_ROWS)
                 rows += table.num_rows
                 if progress is not None:
                     progress(table.num_rows)
-            if pending:
-                writer.write_table(pa.concat_tables(pending), row_group_size=_ROW_GROUP_ROWS)
+            if written is not None:
+                written.result()
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as refused:
         target.unlink(missing_ok=True)
         if progress is not None and rows:
             progress(-rows)
         raise NotCleanError(str(refused)) from refused
     return rows
+
+
+def _streamed_blocks(
+    handle: io.BufferedReader,
+    header: Sequence[str],
+    *,
+    parse_options: pacsv.ParseOptions,
+    convert_options: pacsv.ConvertOptions,
+    encoding: str,
+    digest: hashlib._Hash | None,
+) -> Iterator[pa.Table]:
+    """Tables of about _ROW_GROUP_ROWS rows from Arrow's streaming reader (one thread)."""
+    reader = pacsv.open_csv(
+        handle if digest is None else _HashingReader(handle, digest),
+        read_options=pacsv.ReadOptions(
+            column_names=list(header), skip_rows=1, block_size=_BLOCK_BYTES, encoding=encoding
+        ),
+        parse_options=parse_options,
+        convert_options=convert_options,
+    )
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    for batch in reader:
+        pending.append(batch)
+        pending_rows += batch.num_rows
+        if pending_rows >= _ROW_GROUP_ROWS:
+            yield pa.Table.from_batches(pending)
+            pending, pending_rows = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _parallel_blocks(
+    handle: io.BufferedReader,
+    header: Sequence[str],
+    *,
+    parse_options: pacsv.ParseOptions,
+    convert_options: pacsv.ConvertOptions,
+    encoding: str,
+    digest: hashlib._Hash | None,
+) -> Iterator[pa.Table]:
+    """Tables parsed from the file's segments by Arrow's multi-threaded reader.
+
+    Arrow's streaming reader parses on one thread; its table reader splits its input over
+    every core, so the file is handed to it one segment (whole lines) at a time.
+    """
+    first = True
+    for segment in _segments(handle, digest):
+        read_options = pacsv.ReadOptions(
+            column_names=list(header),
+            skip_rows=1 if first else 0,
+            use_threads=True,
+            block_size=_PARSE_BLOCK_BYTES,
+            encoding=encoding,
+        )
+        first = False
+        yield pacsv.read_csv(
+            pa.BufferReader(segment),
+            read_options=read_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+
+
+def _segments(handle: io.BufferedReader, digest: hashlib._Hash | None) -> Iterator[bytes]:
+    """The file in pieces of about _SEGMENT_BYTES, each cut after a line end that is not
+    inside a quoted value (the quotes before it are even in number; a doubled quote inside a
+    value counts twice), so every piece holds whole records."""
+    carry = b""
+    while chunk := handle.read(_SEGMENT_BYTES):
+        if digest is not None:
+            digest.update(chunk)
+        data = carry + chunk
+        cut = _last_record_end(data)
+        if cut < 0:
+            carry = data
+            continue
+        yield data[: cut + 1]
+        carry = data[cut + 1 :]
+    if carry.strip():
+        yield carry
+
+
+def _last_record_end(data: bytes) -> int:
+    """Offset of the last newline of ``data`` outside quotes (``data`` starts a record)."""
+    quotes = data.count(b'"')
+    end = data.rfind(b"\n")
+    while end >= 0:
+        if (quotes - data.count(b'"', end)) % 2 == 0:
+            return end
+        end = data.rfind(b"\n", 0, end)
+    return -1

@@ -236,12 +236,12 @@ def test_a_failure_while_writing_leaves_nothing_visible(
     opened = {"n": 0}
 
     def failing_open(
-        target: Path, schema: pa.Schema, *, use_dictionary: bool | list[str] = True
+        target: Path, schema: pa.Schema, *, no_dictionary: frozenset[str] = frozenset()
     ) -> AbstractContextManager[object]:
         opened["n"] += 1
         if opened["n"] == 3:
             raise OSError("disk full")
-        return real_open(target, schema, use_dictionary=use_dictionary)
+        return real_open(target, schema, no_dictionary=no_dictionary)
 
     monkeypatch.setattr(store, "open_parquet_writer", failing_open)
     with pytest.raises(OSError, match="disk full"):
