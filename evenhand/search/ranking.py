@@ -6,7 +6,9 @@ then only the head of that order is passed through the access checks, in batches
 until the page (and the exact-count horizon) is filled or the matches run out. A query whose
 every word is in a large part of the office's records is not ranked at all (bm25 and ts_rank
 would have to score every one of them, and say little when they have): its hits are listed
-newest first, walking the date index.
+newest index row first (the records most recently written or changed), which both engines
+can walk without sorting: FTS5 hands out matches in rowid order, PostgreSQL walks the
+primary key backwards.
 
 What the walk leaves unchecked never reaches the searcher: counts are counted over checked,
 visible hits only (see `selectors.search_records`).
@@ -29,6 +31,7 @@ from .query import Term, fts5_match
 # More (estimated) matches than this and a query is listed newest first instead of ranked:
 # scoring every match is what made broad searches take seconds (bench/RESULTS.md §8).
 RANK_LIMIT = 10_000
+PHRASE_ESTIMATE_FACTOR = 10
 # Candidates checked in the first round; each further round checks twice as many, up to
 # MAX_BATCH (an SQL parameter list stays far below SQLite's limit of 32,766).
 FIRST_BATCH = 64
@@ -38,11 +41,11 @@ MAX_BATCH = 8_192
 RANKED_PREFETCH = 2_048
 # Relevance ties (equal scores) fall back to the newest record, then the newest index row.
 RELEVANCE_ORDER = ("rank", "-occurred_on", "-id")
-NEWEST_ORDER = ("-occurred_on", "-id")
 
 
 class Order(enum.StrEnum):
     RELEVANCE = "relevance"
+    # Latest index rows first: the records most recently written or changed.
     NEWEST = "newest"
 
 
@@ -76,7 +79,7 @@ def ranked(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
 
 def matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
     """Documents matching every term, unranked: a per-row membership test, so that the
-    database can walk another index (the date) and stop early."""
+    database can drive the query from another index (e.g. the sealed cases' records)."""
     documents = SearchDocument.objects.all()
     if connection.vendor == "postgresql":
         return documents.filter(search_vector=tsquery(terms))
@@ -97,7 +100,13 @@ def choose_order(terms: Sequence[Term]) -> Order:
     estimate from the column's most-common-lexeme statistics; on SQLite a count of the FTS
     matches that stops at the limit), so it tells the searcher only that the words are common
     in the office's records, never anything about a particular hidden record."""
-    if estimated_matches(terms) > RANK_LIMIT:
+    limit = RANK_LIMIT
+    if connection.vendor == "postgresql" and any(term.is_phrase for term in terms):
+        # The planner estimates a phrase as its words anywhere in the record, often far more
+        # than the phrase matches; walking the index rows in order for a rare phrase would
+        # read the whole table, while ranking costs what the phrase matches.
+        limit *= PHRASE_ESTIMATE_FACTOR
+    if estimated_matches(terms) > limit:
         return Order.NEWEST
     return Order.RELEVANCE
 
@@ -126,7 +135,21 @@ def candidates(
     searcher will see them; a total order, so every page is cut from the same sequence."""
     if order is Order.RELEVANCE:
         return narrow(ranked(terms)).order_by(*RELEVANCE_ORDER).values_list("id", flat=True)
-    return narrow(matching(terms)).order_by(*NEWEST_ORDER).values_list("id", flat=True)
+    if connection.vendor == "postgresql":
+        # The primary key's index, walked backwards, each row tested against the query.
+        newest = narrow(matching(terms)).order_by("-id")
+    else:
+        # FTS5 hands out its matches in rowid order for free (rowid = the index row's id);
+        # ordering by the content table's id instead would sort every match.
+        newest = narrow(
+            SearchDocument.objects.extra(
+                tables=["search_fts"],
+                where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
+                params=[fts5_match(list(terms))],
+                order_by=["-search_fts.rowid"],
+            )
+        )
+    return newest.values_list("id", flat=True)
 
 
 @dataclass(frozen=True)
@@ -155,7 +178,7 @@ def walk(
     def fetch(start: int, stop: int) -> list[int]:
         nonlocal prefetched, prefetched_all
         if order is Order.NEWEST:
-            # The database walks the date index and stops; re-walking the skipped head
+            # The database walks its index in order and stops; re-walking the skipped head
             # costs at most as much again as the last round (the batches double).
             return list(ordered[start:stop])
         if stop > len(prefetched) and not prefetched_all:

@@ -19,8 +19,9 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Concat
+from django.db.models.lookups import Exact
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,7 +29,13 @@ from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction
 from evenhand.audit.services import audit_record
 from evenhand.cases.models import Case, Participant, Person, PersonAlias
-from evenhand.comms.models import BreachReport, MessageCase, MessageStatus
+from evenhand.comms.models import (
+    BreachReport,
+    Message,
+    MessageCase,
+    MessageRecipient,
+    MessageStatus,
+)
 from evenhand.comms.selectors import messages_visible_to
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.names import given_name_variants, normalize
@@ -40,14 +47,15 @@ from .models import DocumentKind, SearchDocument
 from .query import Term, fts5_match, parse
 
 MAX_PAGE_SIZE = 100
-# Hits are counted exactly up to this many (or to the end of the page asked for, if further);
-# beyond it the total is reported as "more than" the horizon.
-COUNT_HORIZON = 100
+# Hits are counted exactly through the page after the one asked for, and at least this far;
+# beyond that horizon the total is reported as "more than" it.
+COUNT_HORIZON = 25
 # Roles that search the office's records as such: every message is theirs to find, within
 # the case policy (the records office answers requests for communications it did not receive).
 RECORDS_READERS = OVERSIGHT | {Role.RECORDS_OFFICER}
 _MARK_START, _MARK_END = "\x02", "\x03"
 _NAMED_CASES = BreachReport.named_cases.through
+_SENDER_OF_DOCUMENT = Message.objects.filter(pk=OuterRef("message_id")).values("sender_id")[:1]
 _ROW_FIELDS = ("id", "kind", "object_id", "case_id", "message_id", "occurred_on", "title", "status")
 
 
@@ -150,15 +158,17 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
     if not terms or not user.is_authenticated or not user.is_active:
         return SearchResults(query, [], 0, page, page_size, (), citation)
     visible = visible_cases(user, CaseAction.VIEW)
+    reader = None if user.role in RECORDS_READERS else _message_reader(user)
+    sealed = list(sealed_case_ids())
     order = ranking.choose_order(terms)
     # Rank (or date-order) every match first, then check access on the head of that order
     # only. The count is exact up to a horizon and otherwise "more than" it: both depend on
     # the visible hits alone, never on how many hidden ones were passed over to find them.
-    horizon = max(page * page_size, COUNT_HORIZON)
+    horizon = max((page + 1) * page_size, COUNT_HORIZON)
     found = ranking.walk(
-        ranking.candidates(terms, order, lambda documents: _narrowed(documents, filters)),
+        ranking.candidates(terms, order, lambda documents: _narrowed(documents, filters, user)),
         order,
-        _access_check(user, visible),
+        _access_check(visible, reader, sealed),
         needed=horizon + 1,
     )
     total_is_lower_bound = len(found.visible_ids) > horizon
@@ -168,7 +178,7 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
         SearchDocument.objects.filter(pk__in=page_ids).values(*_ROW_FIELDS),
         key=lambda row: page_ids.index(int(str(row["id"]))),
     )
-    withheld = _withheld_numbers(user, _withheld_candidates(user, terms, filters))
+    withheld = _withheld_numbers(user, _withheld_candidates(reader, sealed, terms, filters))
     hits = _hits(visible, rows, terms)
     with transaction.atomic():
         audit_record(
@@ -198,12 +208,15 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
     )
 
 
-def _access_check(user: User, visible: QuerySet[Case]) -> Callable[[list[int]], set[int]]:
-    """The documents of a batch that `user` may see: the case policy, the message rules, and
-    not in a sealed case (sealed ones are reported separately, as withheld)."""
-    permitted = SearchDocument.objects.filter(_visible_to(user, visible)).exclude(
-        _in_sealed_case(sealed_case_ids())
-    )
+def _access_check(
+    visible: QuerySet[Case], reader: Q | None, sealed: list[int]
+) -> Callable[[list[int]], set[int]]:
+    """The documents of a batch that the searcher may see: the case policy, the message rules
+    (`reader`: None for the records readers) and not in a sealed case (those are reported
+    separately, as withheld)."""
+    permitted = SearchDocument.objects.filter(_visible_to(visible, reader))
+    if sealed:
+        permitted = permitted.exclude(_in_sealed_case(sealed))
 
     def allowed(document_ids: list[int]) -> set[int]:
         return set(permitted.filter(pk__in=document_ids).values_list("id", flat=True))
@@ -211,7 +224,7 @@ def _access_check(user: User, visible: QuerySet[Case]) -> Callable[[list[int]], 
     return allowed
 
 
-def _in_sealed_case(sealed: QuerySet[Any, Any]) -> Q:
+def _in_sealed_case(sealed: list[int]) -> Q:
     return (
         Q(case_id__in=sealed)
         | Q(Exists(MessageCase.objects.filter(message_id=OuterRef("message_id"), case__in=sealed)))
@@ -226,12 +239,13 @@ def _in_sealed_case(sealed: QuerySet[Any, Any]) -> Q:
 
 
 def _withheld_candidates(
-    user: User, terms: Sequence[Term], filters: SearchFilters
+    reader: Q | None, sealed: list[int], terms: Sequence[Term], filters: SearchFilters
 ) -> list[tuple[int | None, int | None]]:
     """(case id, message id) of the matching documents in sealed cases, found from the sealed
     side (few documents, each tested against the query) rather than by filtering every match:
     the records of a case, and the messages tagged to or naming one."""
-    sealed = sealed_case_ids()
+    if not sealed:
+        return []
     in_sealed = [
         Q(case_id__in=sealed),
         Q(message_id__in=MessageCase.objects.filter(case__in=sealed).values("message_id")),
@@ -244,8 +258,8 @@ def _withheld_candidates(
     rows: set[tuple[int | None, int | None]] = set()
     for condition in in_sealed:
         documents = _narrowed(ranking.matching(terms).filter(condition), filters)
-        if user.role not in RECORDS_READERS:
-            documents = documents.filter(Q(message_id__isnull=True) | _message_reader(user))
+        if reader is not None:
+            documents = documents.filter(Q(message_id__isnull=True) | reader)
         rows.update(documents.values_list("case_id", "message_id").distinct()[:10_000])
     return sorted(rows, key=str)
 
@@ -258,7 +272,7 @@ def _withheld_citation() -> str:
 # --- Matching -----------------------------------------------------------------------------
 
 
-def _visible_to(user: User, visible: QuerySet[Case]) -> Q:
+def _visible_to(visible: QuerySet[Case], reader: Q | None) -> Q:
     """Correlated checks, evaluated per matching document: their cost follows the number of
     hits, not the number of cases or messages the user may see (the policy's own exclusion
     sets are uncorrelated sub-queries, computed once per search)."""
@@ -280,8 +294,8 @@ def _visible_to(user: User, visible: QuerySet[Case]) -> Q:
         & ~Q(Exists(hidden_tag))
         & ~Q(Exists(hidden_named))
     )
-    if user.role not in RECORDS_READERS:
-        messages &= _message_reader(user)
+    if reader is not None:
+        messages &= reader
     return case_records | messages
 
 
@@ -304,8 +318,26 @@ def _kind_condition(kind: HitKind) -> Q:
 
 
 def _narrowed(
-    documents: QuerySet[SearchDocument], filters: SearchFilters
+    documents: QuerySet[SearchDocument], filters: SearchFilters, searcher: User | None = None
 ) -> QuerySet[SearchDocument]:
+    """The documents within the filters; with a `searcher` outside the records readers, also
+    only records that are not messages or messages they sent or received: a cheap superset of
+    what the message rules let them read, so that the access checks see few candidates they
+    must refuse (it decides nothing; the checks do)."""
+    if searcher is not None and searcher.role not in RECORDS_READERS:
+        documents = documents.filter(
+            Q(message_id__isnull=True)
+            # A scalar sub-query, looked up per candidate by primary key: PostgreSQL would
+            # turn an EXISTS into a hash of every message the searcher ever sent.
+            | Q(Exact(Subquery(_SENDER_OF_DOCUMENT), searcher.pk))
+            | Q(
+                Exists(
+                    MessageRecipient.objects.filter(
+                        message_id=OuterRef("message_id"), user=searcher
+                    )
+                )
+            )
+        )
     if filters.case_ids:
         documents = documents.filter(_in_cases(list(filters.case_ids)))
     if filters.people:
