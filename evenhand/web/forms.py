@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from evenhand.cases.forms import RoleChangeForm
 from evenhand.cases.models import (
     CaseEventKind,
     CaseStatus,
@@ -179,7 +180,7 @@ class RelationshipForm(forms.Form):
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *((person.pk, person.full_name) for person in people)]
-        for name, label in (("from_person", "Person"), ("to_person", "…of (or represents)")):
+        for name, label in (("from_person", "Person"), ("to_person", "Other person")):
             self.fields[name] = forms.TypedChoiceField(choices=choices, coerce=int, label=label)
         self.people = {person.pk: person for person in people}
         self.order_fields(["from_person", "kind", "to_person", "note"])
@@ -211,3 +212,40 @@ class CaseEventForm(forms.Form):
         if not summary:
             raise forms.ValidationError("Describe the event.")
         return summary
+
+
+class DatedRoleChangeForm(RoleChangeForm):
+    """A role change with the moment it happened (the history is ordered by it): not in the
+    future, and not before the participant's previous role."""
+
+    occurred_at = PastMomentField(what="A role change", label="When (date and time)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"occurred_at": _now_for_input()})
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        participant, moment = data.get("participant"), data.get("occurred_at")
+        if participant is None or moment is None:
+            return data
+        latest = (
+            participant.role_changes.order_by("-changed_at", "-id")
+            .values_list("changed_at", flat=True)
+            .first()
+        )
+        if latest is not None and moment < latest:
+            when = timezone.localtime(latest)
+            self.add_error(
+                "occurred_at",
+                f"{participant.person} took their present role on {when:%Y-%m-%d %H:%M}: "
+                "a change cannot come before it.",
+            )
+        return data
+
+
+class CaseDetailsForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )

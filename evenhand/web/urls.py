@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", views.case_list_view, name="case-list"),
     path("cases/<int:case_id>/", views.case_detail_view, name="case-detail"),
     path("cases/<int:case_id>/audit/", views.case_audit_view, name="case-audit"),
+    path("cases/<int:case_id>/edit/", case_actions.case_edit_view, name="case-edit"),
     path("cases/<int:case_id>/contacts/", case_actions.contact_log_view, name="case-contact"),
     path("cases/<int:case_id>/roles/", case_actions.role_change_view, name="case-role"),
     path("cases/<int:case_id>/team/", case_actions.team_add_view, name="case-team"),

@@ -1,12 +1,13 @@
 """The acceptance test: all 13 steps of SCENARIO.md in Chromium, as the people of the cast.
 
-The office starts from `evenhand demo --stage step3`: steps 1–3 (the report, the relative's
-contact, the pivot) are entered through the services, because the web UI has no form to add a
-participant to a case; the test asserts what those steps must leave behind, as seen in the UI.
-Steps 4–13 are driven through the web pages only, except the opening of the second case of
-step 13 (same reason: no form for a case with its defendant). Each arrow of SCENARIO.md is an
-assertion. With EVENHAND_SCREENSHOTS=<dir> the key pages are saved there as PNGs
-(`bin/scenario-docs` writes them to docs/scenario/ for docs/scenario.md).
+The office starts from `evenhand demo --stage cast`: the staff and nothing else. Every step is
+driven through the web pages: Priya Raman records the police referral (which opens the case and
+assigns its number, read from the page), the team, the events, the participants (new people,
+and Jordan Vale found by name for the second case of step 13), their relationships and role
+changes; Dana Whitlock logs Tina Vale's contact herself. Each arrow of SCENARIO.md is an
+assertion, as seen in the UI (pages, the case's audit trail, oversight). With
+EVENHAND_SCREENSHOTS=<dir> the key pages are saved there as PNGs (`bin/scenario-docs` writes
+them to docs/scenario/ for docs/scenario.md).
 """
 
 from __future__ import annotations
@@ -33,29 +34,12 @@ from evenhand.records_requests.rules import public_records_rules
 from .conftest import REPO, LiveDemo, sign_in
 
 pytestmark = pytest.mark.browser
-DEMO_STAGE = "step3"
-CASE = "2019-CR-000417"
+DEMO_STAGE = "cast"
+CASE_NUMBER = re.compile(r"^\d{4}-CR-\d{6}$")
 FALSE_REPORT = "720-5/26-1(a)(4)"
 PHONE = "312-555-0142"
 PERSONAL_EMAIL = "dana.whitlock.home@gmail.com"
 SHOTS = os.environ.get("EVENHAND_SCREENSHOTS", "")
-
-SECOND_CASE = f"""
-import datetime as dt
-from evenhand.accounts.models import User
-from evenhand.cases import services
-from evenhand.cases.models import ParticipantRole
-from evenhand.cases.selectors import case_detail, case_ids_for_numbers
-raman = User.objects.get(username="praman")
-[case_id], _ = case_ids_for_numbers(user=raman, numbers=["{CASE}"])
-vale = next(p for p in case_detail(user=raman, case_id=case_id).participants
-    if p.person.full_name == "Jordan Vale")
-second = services.case_open(actor=raman, title="People v. Jordan Vale (special grand jury)",
-    received_on=dt.date(2020, 2, 11))
-services.participant_add(actor=raman, case_id=second.pk, person=vale.person,
-    role=ParticipantRole.DEFENDANT)
-print(second.pk, second.number)
-"""
 
 
 @pytest.fixture
@@ -87,22 +71,9 @@ def _office_today() -> dt.date:
     return dt.datetime.now(ZoneInfo("America/Chicago")).date()
 
 
-def _shell(demo: LiveDemo, code: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "evenhand.cli", "shell", "-c", code],
-        env=demo.env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    return done.stdout
-
-
-def _open_case(page: Page, demo: LiveDemo, reason: str = "") -> str:
-    page.goto(f"{demo.url}/cases/?q={CASE}")
-    page.locator("#results").get_by_role("link", name=CASE).first.click()
+def _open_case(page: Page, demo: LiveDemo, number: str, reason: str = "") -> str:
+    page.goto(f"{demo.url}/cases/?q={number}")
+    page.locator("#results").get_by_role("link", name=number).first.click()
     _reason_if_asked(page, reason)
     page.wait_for_url(re.compile(r"/cases/\d+/$"))
     return page.url
@@ -172,51 +143,287 @@ def _search_records(page: Page, query: str) -> None:
     search.get_by_role("button", name="Search").click()
 
 
-def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Path) -> None:
-    demo = live_demo
+def _refer(page: Page, demo: LiveDemo, *, title: str, on: str, summary: str) -> tuple[str, str]:
+    """Record a police referral that opens a new case; return the number the page shows for it
+    and the case page's URL."""
+    page.goto(f"{demo.url}/charging/")
+    page.get_by_role("link", name="Record a police referral").click()
+    page.get_by_label("New case title").fill(title)
+    page.get_by_label("Referring agency").fill("Chicago Police Department")
+    page.get_by_label("Reporting officer").fill("Det. Ana Ruiz")
+    page.get_by_label("Received on").fill(on)
+    page.get_by_label("Summary").fill(summary)
+    page.get_by_role("button", name="Record referral").click()
+    expect(page.locator(".messages")).to_contain_text("Referral recorded.")
+    number = page.locator("h1 .number").inner_text().strip()
+    assert CASE_NUMBER.match(number), number
+    page.get_by_role("link", name="Case page").click()
+    page.wait_for_url(re.compile(r"/cases/\d+/$"))
+    expect(page.locator("h1")).to_contain_text(f"{number} {title}")
+    return number, page.url
 
-    # Step 1 — 29 Jan, report: the case, its participants and events, audited.
+
+def _add_to_team(page: Page, name: str, role: str) -> None:
+    page.get_by_role("link", name="Add a staff member to the team").click()
+    page.get_by_label("Staff member").select_option(label=name)
+    page.get_by_label("Role").select_option(label=role)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Added to the team.")
+
+
+def _record_event(page: Page, kind: str, when: str, summary: str) -> None:
+    page.get_by_role("link", name="Record an event").click()
+    page.get_by_label("Event:", exact=True).select_option(label=kind)
+    page.get_by_label("When (date and time)").fill(when)
+    page.get_by_label("Summary").fill(summary)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Event recorded.")
+
+
+def _add_new_participant(
+    page: Page, first: str, last: str, role: str, since: str, *, aliases: str = "", shot: str = ""
+) -> None:
+    page.get_by_test_id("participant-actions").get_by_role("link", name="Add a participant").click()
+    form = page.get_by_test_id("new-form")
+    form.get_by_label("First name").fill(first)
+    form.get_by_label("Last name").fill(last)
+    form.get_by_label("Aliases").fill(aliases)
+    form.get_by_label("Role in the case").select_option(label=role)
+    form.get_by_label("Since (date and time)").fill(since)
+    if shot:
+        _shot(page, shot, form)
+    form.get_by_role("button", name="Record and add to the case").click()
+    expect(page.locator(".messages")).to_contain_text(
+        f"{first} {last} added to the case as {role.lower()}. The conflict check has run."
+    )
+
+
+def _relate(
+    page: Page, case_url: str, person: str, kind: str, other: str, *, note: str = ""
+) -> None:
+    page.goto(case_url)
+    page.get_by_test_id("participant-actions").get_by_role(
+        "link", name="Relationships between the case's people"
+    ).click()
+    form = page.get_by_test_id("relationship-form")
+    form.get_by_label("Person:", exact=True).select_option(label=person)
+    form.get_by_label("Relationship").select_option(label=kind)
+    form.get_by_label("Other person").select_option(label=other)
+    form.get_by_label("Note").fill(note)
+    form.get_by_role("button", name="Record relationship").click()
+    expect(page.locator(".messages")).to_contain_text(f"Recorded: {person} {kind} {other}.")
+    expect(page.get_by_test_id("relationships")).to_contain_text(f"{person} {kind} {other}")
+
+
+def _change_role(page: Page, participant: str, role: str, reason: str, when: str) -> None:
+    page.get_by_role("link", name="Change a participant's role").click()
+    page.get_by_label("Participant").select_option(label=participant)
+    page.get_by_label("New role").select_option(label=role)
+    page.get_by_label("Reason").fill(reason)
+    page.get_by_label("When (date and time)").fill(when)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Role changed.")
+
+
+def _step_1_report(page: Page, demo: LiveDemo) -> tuple[str, str, str]:
+    """The case number and page, and the page of another case of the office."""
+    # Step 1 — 29 Jan, report: Priya Raman records the police referral, which opens the case
+    # (the office has other work: an unrelated referral came in the day before).
     sign_in(page, demo, "praman")
-    case_url = _open_case(page, demo)
-    expect(page.locator("h1")).to_contain_text("People v. Jordan Vale")
+    _, other_case_url = _refer(
+        page,
+        demo,
+        title="Report of a burglary at a warehouse on West Lake Street",
+        on="2019-01-28",
+        summary="Warehouse break-in reported by the night guard.",
+    )
+    case, case_url = _refer(
+        page,
+        demo,
+        title="Report of an attack on Jordan Vale",
+        on="2019-01-29",
+        summary="Referral from Chicago Police: Jordan Vale, 36, reports being attacked by two men.",
+    )
+    _add_to_team(page, "Priya Raman", "Lead prosecutor")
+    _add_to_team(page, "Martin Keogh", "Team member")
+    expect(page.get_by_test_id("team")).to_contain_text("Priya Raman — Lead prosecutor")
+    expect(page.get_by_test_id("team")).to_contain_text("Martin Keogh — Team member")
+    _record_event(
+        page,
+        "Report received from police",
+        "2019-01-29T09:00",
+        "Det. Ana Ruiz refers the report: Jordan Vale says he was attacked.",
+    )
+    _add_new_participant(
+        page,
+        "Jordan",
+        "Vale",
+        "Victim",
+        "2019-01-29T09:00",
+        aliases="J. Vale",
+        shot="01-add-participant",
+    )
+    _add_new_participant(page, "Ana", "Ruiz", "Reporting officer", "2019-01-29T09:00")
     participants = page.get_by_test_id("participants")
-    expect(participants).to_contain_text("Jordan Vale")
+    expect(participants.locator("tr", has_text="Jordan Vale")).to_contain_text("J. Vale")
+    expect(participants.locator("tr", has_text="Jordan Vale")).to_contain_text("Victim")
+    expect(participants.locator("tr", has_text="Ana Ruiz")).to_contain_text("Reporting officer")
     timeline = page.get_by_test_id("timeline")
     expect(timeline).to_contain_text("Det. Ana Ruiz refers the report")
-    _shot(page, "01-case")
-    # Step 3 — mid Feb, the pivot: each role change kept with its history, and audited.
-    expect(participants).to_contain_text("Victim → Suspect")
-    expect(participants).to_contain_text("Suspect → Witness")
-    expect(timeline).to_contain_text("Cal and Reese Dunmore arrested")
-    page.get_by_role("link", name="Audit trail").click()
-    trail = page.get_by_test_id("audit-trail")
-    expect(trail).to_contain_text("Case opened")
-    expect(trail).to_contain_text("Participant role changed")
-    _shot(page, "03-audit-trail")
+    expect(timeline).to_contain_text("Jordan Vale added as victim")
+    _shot(page, "01-case", participants)
 
-    # Step 2 — early Feb, contact: the flag for the State's Attorney, shown to oversight too.
+    return case, case_url, other_case_url
+
+
+def _step_2_contact(page: Page, demo: LiveDemo, case: str, case_url: str) -> None:
+    # Step 2 — early Feb, contact: Tina Vale, recorded as Jordan's relative, contacts the
+    # State's Attorney, who logs it herself; the check flags her and she is asked to decide.
+    _add_new_participant(page, "Tina", "Vale", "Relative of a participant", "2019-02-01T17:00")
+    _relate(page, case_url, "Tina Vale", "is a relative of", "Jordan Vale")
     sign_in(page, demo, "dwhitlock")
+    page.goto(case_url)
+    page.get_by_role("link", name="Log a contact").click()
+    page.get_by_label("Staff member").select_option(label="Dana Whitlock")
+    page.get_by_label("Spoke with").select_option(label="Tina Vale")
+    page.get_by_label("Channel").select_option(label="Text message")
+    page.get_by_label("When (YYYY-MM-DD HH:MM)").fill("2019-02-01 18:00")
+    page.get_by_label("Summary").fill(
+        "Tina Vale asks Dana Whitlock about the investigation into the attack on Jordan Vale."
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages li.warning")).to_contain_text(
+        f"1 new potential conflict(s) flagged on {case}"
+    )
+    expect(page.get_by_test_id("conflicts")).to_contain_text(
+        "Tina Vale, who is a relative of Jordan Vale"
+    )
+    expect(page.get_by_test_id("timeline")).to_contain_text("Dana Whitlock — Tina Vale")
+    _shot(page, "02-contact-logged", page.get_by_test_id("conflicts"))
     page.get_by_role("link", name="Conflicts").click()
-    flag = page.locator("article", has_text=CASE)
+    flag = page.locator("article", has_text=case)
     expect(flag).to_contain_text("Tina Vale, who is a relative of Jordan Vale")
     expect(flag).to_contain_text("Open")
     _shot(page, "02-conflict-flag")
+    # Whose conflict it is stays with her and oversight, not the rest of the team.
+    sign_in(page, demo, "praman")
+    page.goto(case_url)
+    expect(page.locator("main")).not_to_contain_text("Tina Vale, who is a relative")
+
+
+def _step_3_pivot(page: Page, case_url: str) -> None:
+    # Step 3 — mid Feb, the pivot: the Dunmore brothers arrested as suspects, released; Vale
+    # becomes the suspect and the brothers witnesses, each change kept with its history.
+    for first in ("Cal", "Reese"):
+        aliases = "Calvin Dunmore" if first == "Cal" else ""
+        _add_new_participant(page, first, "Dunmore", "Suspect", "2019-02-13T20:00", aliases=aliases)
+    _relate(page, case_url, "Cal Dunmore", "is a relative of", "Reese Dunmore", note="brothers")
+    page.goto(case_url)
+    _record_event(
+        page, "Arrest", "2019-02-13T21:00", "Cal and Reese Dunmore arrested on return from travel."
+    )
+    _add_new_participant(page, "Victor", "Lang", "Defence attorney", "2019-02-14T09:00")
+    for brother in ("Cal Dunmore", "Reese Dunmore"):
+        _relate(page, case_url, "Victor Lang", "represents (attorney)", brother)
+    _shot(page, "03-relationships", page.get_by_test_id("relationships"))
+    page.goto(case_url)
+    _record_event(
+        page,
+        "Release from custody",
+        "2019-02-15T18:00",
+        "Cal and Reese Dunmore released without charges; new evidence under review.",
+    )
+    _change_role(
+        page,
+        "Jordan Vale (Victim)",
+        "Suspect",
+        "Evidence indicates the attack was staged",
+        "2019-02-16T12:00",
+    )
+    for brother in ("Cal Dunmore", "Reese Dunmore"):
+        _change_role(
+            page,
+            f"{brother} (Suspect)",
+            "Witness",
+            "Released; now witnesses to the staging",
+            "2019-02-16T12:00",
+        )
+    page.get_by_role("link", name="Edit the title and summary").click()
+    page.get_by_label("Title").fill("People v. Jordan Vale")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("h1")).to_contain_text("People v. Jordan Vale")
+    participants = page.get_by_test_id("participants")
+    vale_row = participants.locator("tr", has_text="Jordan Vale")
+    expect(vale_row).to_contain_text(
+        "2019-02-16: Victim → Suspect (Evidence indicates the attack was staged) by Priya Raman"
+    )
+    expect(vale_row).to_contain_text("2019-01-29: Victim by Priya Raman")
+    for brother in ("Cal Dunmore", "Reese Dunmore"):
+        row = participants.locator("tr", has_text=brother)
+        expect(row).to_contain_text("2019-02-13: Suspect")
+        expect(row).to_contain_text("2019-02-16: Suspect → Witness")
+    expect(participants.locator("tr", has_text="Cal Dunmore")).to_contain_text("Calvin Dunmore")
+    expect(participants.locator("tr", has_text="Victor Lang")).to_contain_text("Defence attorney")
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("Cal and Reese Dunmore arrested")
+    expect(timeline).to_contain_text("Cal and Reese Dunmore released without charges")
+    expect(timeline).to_contain_text("Jordan Vale: victim → suspect")
+    _shot(page, "03-pivot", participants)
+    # Steps 1–3 in the case's audit trail.
+    page.get_by_role("link", name="Audit trail").click()
+    trail = page.get_by_test_id("audit-trail")
+    for entry in (
+        "Police referral received",
+        "Case opened",
+        "Staff member added to case team",
+        "Case event recorded",
+        "Participant added to case",
+        "Contact logged",
+        "Participant role changed",
+        "Case changed",
+    ):
+        expect(trail).to_contain_text(entry)
+    expect(trail.locator("tr", has_text="Participant role changed")).to_have_count(3)
+    expect(trail.locator("tr", has_text="Participant added to case")).to_have_count(6)
+    # Whose conflict was flagged is kept out of the team's trail.
+    expect(trail).not_to_contain_text("Potential conflict flagged")
+    _shot(page, "03-audit-trail")
+
+
+def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Path) -> None:
+    demo = live_demo
+    case, case_url, other_case_url = _step_1_report(page, demo)
+    _step_2_contact(page, demo, case, case_url)
+    _step_3_pivot(page, case_url)
+
+    # The flag, visible to the ethics officer and the inspector general.
     for overseer in ("ethics", "pbrandt"):
         sign_in(page, demo, overseer)
         page.goto(f"{demo.url}/oversight/")
         expect(page.locator("main")).to_contain_text(
-            re.compile(rf"(dwhitlock|Dana Whitlock) on {CASE}: Open")
+            re.compile(rf"(dwhitlock|Dana Whitlock) on {case}: Open")
         )
+        page.goto(case_url)
+        expect(
+            page.get_by_test_id("conflicts").locator("tr", has_text="Dana Whitlock")
+        ).to_contain_text("Tina Vale, who is a relative of Jordan Vale")
+        page.goto(f"{demo.url}/oversight/audit/?action=conflict.flagged")
+        expect(page.get_by_test_id("audit-log")).to_contain_text("Potential conflict flagged")
+    # People and their relationships are recorded apart from the case, audited too.
+    page.goto(f"{demo.url}/oversight/audit/?action=person.relationship_added")
+    expect(
+        page.get_by_test_id("audit-log").locator("tr", has_text="Relationship recorded")
+    ).to_have_count(4)
     # Before her recusal, she writes to her deputy about the case (the records of step 10).
     sign_in(page, demo, "dwhitlock")
     _compose(
-        page, "Vale charging", f"Is the exhibit list ready? Call my cell {PHONE} tonight.", CASE
+        page, "Vale charging", f"Is the exhibit list ready? Call my cell {PHONE} tonight.", case
     )
-    _compose(page, "Vale charging", f"Use {PERSONAL_EMAIL} for the exhibit list.", CASE)
+    _compose(page, "Vale charging", f"Use {PERSONAL_EMAIL} for the exhibit list.", case)
 
     # Step 4 — 19 Feb, recusal, and the refused "acting State's Attorney".
     page.get_by_role("link", name="Conflicts").click()
-    flag = page.locator("article", has_text=CASE)
+    flag = page.locator("article", has_text=case)
     flag.get_by_label("Recuse myself from the case").check()
     flag.get_by_label("Note").fill("A relative of the complainant contacted me about the case.")
     flag.get_by_label("Hand the case to (acting head of office)").select_option(
@@ -226,7 +433,7 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     errors = page.locator(".messages li.error")
     expect(errors).to_contain_text("no office of 'acting State's Attorney'")
     expect(errors).to_contain_text("55 ILCS 5/3-9008")
-    expect(page.locator("article", has_text=CASE)).to_contain_text("recused")
+    expect(page.locator("article", has_text=case)).to_contain_text("recused")
     _shot(page, "04-recusal-refused-delegation")
     # The screen takes effect on her very next request.
     page.goto(f"{demo.url}/cases/?q=Vale")
@@ -235,7 +442,7 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     expect(page.locator("h1")).to_have_text("Not found")
     # The case awaits the court; office staff cannot charge or dispose.
     sign_in(page, demo, "mkeogh")
-    _open_case(page, demo)
+    _open_case(page, demo, case)
     banner = page.get_by_test_id("special-prosecution")
     expect(banner).to_contain_text("Awaiting court appointment of a special prosecutor")
     expect(banner).to_contain_text("Charging and disposition are refused")
@@ -254,7 +461,7 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     download_info.value.save_as(petition)
     text = petition.read_text()
     assert "PETITION FOR THE APPOINTMENT OF A SPECIAL PROSECUTOR" in text
-    assert CASE in text
+    assert case in text
     _shot(page, "05-petition")
     page.get_by_label("Judge").fill("Rosa Castellanos")
     page.get_by_label("Order date").fill(_office_today().isoformat())
@@ -267,12 +474,11 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     # Weiss reaches this case and nothing else in the office.
     sign_in(page, demo, "hweiss")
     expect(page.get_by_test_id("result-count")).to_have_text("1 case")
-    _open_case(page, demo)
+    _open_case(page, demo, case)
     expect(page.get_by_test_id("special-prosecution")).to_contain_text(
         "Special prosecutor appointed"
     )
-    other = int(case_id) + 1
-    page.goto(f"{demo.url}/cases/{other}/")
+    page.goto(other_case_url)
     expect(page.locator("h1")).to_have_text("Not found")
 
     # Step 6 — charging: 16 counts, the consistency check against 2019, the rationale.
@@ -315,7 +521,7 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
 
     # Step 7 — texts: still screened, Whitlock writes to Keogh.
     sign_in(page, demo, "dwhitlock")
-    _compose(page, "the case", "Call me about this one.", CASE)
+    _compose(page, "the case", "Call me about this one.", case)
     expect(page.get_by_test_id("message-error")).to_contain_text("Not delivered")
     _shot(page, "07-tagged-message-refused")
     _compose(
@@ -365,7 +571,7 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     complete.get_by_role("button", name="Record completion").click()
     expect(page.get_by_test_id("enrolment-status")).to_have_text("Completed")
     _shot(page, "08-terms-completed")
-    page.get_by_role("link", name=CASE).click()
+    page.get_by_role("link", name=case).click()
     table = page.get_by_test_id("disposition-table")
     expect(table).to_contain_text("Nolle prosequi with conditions")
     expect(table.get_by_test_id("performed-consideration")).to_have_count(16)
@@ -386,8 +592,8 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     response = page.goto(case_url)
     assert response is not None
     assert response.status == 404
-    page.goto(f"{demo.url}/cases/?q={CASE}")
-    expect(page.locator("#results")).not_to_contain_text(CASE)
+    page.goto(f"{demo.url}/cases/?q={case}")
+    expect(page.locator("#results")).not_to_contain_text(case)
 
     # Step 9 — 27 Mar: comparable historical cases and how they ended.
     sign_in(page, demo, "hweiss")
@@ -436,9 +642,9 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     _search_records(page, "exhibit")
     expect(page.get_by_test_id("search-results")).not_to_contain_text("Vale charging")
     page.get_by_text("Withhold a sealed case's records").click()
-    page.get_by_test_id("sealed-form").get_by_label("Sealed case number").fill(CASE)
+    page.get_by_test_id("sealed-form").get_by_label("Sealed case number").fill(case)
     page.get_by_test_id("sealed-form").get_by_role("button", name="Withhold").click()
-    expect(page.get_by_test_id("withheld-cases")).to_contain_text(f"{CASE}: withheld under 13(c)")
+    expect(page.get_by_test_id("withheld-cases")).to_contain_text(f"{case}: withheld under 13(c)")
     page.get_by_test_id("respond-form").get_by_role("button", name="Issue the response").click()
     expect(page.get_by_test_id("letter-issued")).to_contain_text("Denial letter issued")
     page.get_by_role("link", name="Letter", exact=True).click()
@@ -469,13 +675,13 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     sign_in(page, demo, "pbrandt")
     page.goto(case_url)
     _reason_if_asked(page, "Inspector general's review of the office's handling of the case.")
-    expect(page.locator("h1")).to_contain_text(CASE)
+    expect(page.locator("h1")).to_contain_text(case)
     expect(page.get_by_role("button", name="Add to team")).to_have_count(0)
     page.goto(f"{demo.url}/oversight/")
     expect(page.get_by_test_id("refusals-by-actor")).to_contain_text("dwhitlock")
     _shot(page, "11-oversight")
     page.get_by_role("link", name="Access report").click()
-    page.get_by_label("Case number").fill(CASE)
+    page.get_by_label("Case number").fill(case)
     page.get_by_label("At (or from)").fill("2019-01-01 00:00")
     page.get_by_label("Until").fill((today + dt.timedelta(days=1)).isoformat() + " 00:00")
     page.get_by_role("button", name="Report").click()
@@ -572,8 +778,32 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     expect(page).to_have_url(re.compile(r"/login/"))
 
     # Step 13 — Feb 2020: six counts against Vale again; the bar warns, the override is kept.
-    second_id, second_number = _shell(demo, SECOND_CASE).split()[-2:]
+    # Priya Raman opens the second case from the referral and finds Jordan Vale by name.
     sign_in(page, demo, "praman")
+    second_number, second_url = _refer(
+        page,
+        demo,
+        title="People v. Jordan Vale (special grand jury)",
+        on="2020-02-11",
+        summary="Referred again for the special prosecutor: the false report of 29 January 2019.",
+    )
+    assert second_number != case
+    second_id = second_url.rstrip("/").rsplit("/", 1)[1]
+    page.get_by_test_id("participant-actions").get_by_role("link", name="Add a participant").click()
+    search = page.get_by_test_id("person-search")
+    search.get_by_label("Name or alias").fill("j. vale")
+    search.get_by_role("button", name="Find").click()
+    found = page.get_by_test_id("existing-form")
+    expect(found).to_contain_text(f"Jordan Vale — also known as J. Vale — in {case} (Defendant)")
+    jordan = found.get_by_role("radio", name=re.compile(r"^Jordan Vale — "))
+    expect(jordan).to_have_count(1)
+    jordan.check()
+    found.get_by_label("Role in the case").select_option(label="Defendant")
+    found.get_by_label("Since (date and time)").fill("2020-02-11T09:00")
+    _shot(page, "13-second-case", found)
+    found.get_by_role("button", name="Add to the case").click()
+    expect(page.locator(".messages")).to_contain_text("Jordan Vale added to the case as defendant.")
+    expect(page.get_by_test_id("participants")).to_contain_text("Jordan Vale")
     page.goto(f"{demo.url}/cases/{second_id}/dispositions/")
     page.get_by_test_id("file-checked-link").click()
     page.locator("#id_participant").select_option(label="Jordan Vale")
@@ -582,7 +812,7 @@ def test_the_people_v_jordan_vale(page: Page, live_demo: LiveDemo, tmp_path: Pat
     page.get_by_label("Filed on").fill("2020-02-11")
     page.get_by_test_id("file-submit").click()
     warning = page.get_by_test_id("bar-warning")
-    expect(warning).to_contain_text(CASE)
+    expect(warning).to_contain_text(case)
     expect(warning).to_contain_text("Nolle prosequi with conditions for performed consideration")
     expect(warning).to_contain_text("People v. Smollett, 2024 IL 130431")
     _shot(page, "13-bar-warning", warning)

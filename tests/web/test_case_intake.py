@@ -360,6 +360,7 @@ def test_events_are_recorded_with_kind_time_and_audit(asa: User, case: Case) -> 
 
 def test_the_case_page_links_the_forms_for_editors_only(asa: User, case: Case) -> None:
     links = (
+        reverse("case-edit", args=[case.pk]),
         reverse("case-participant-add", args=[case.pk]),
         reverse("case-relationships", args=[case.pk]),
         reverse("case-event", args=[case.pk]),
@@ -373,3 +374,44 @@ def test_the_case_page_links_the_forms_for_editors_only(asa: User, case: Case) -
     for link in links:
         assert f'href="{link}"' in editor_page
         assert f'href="{link}"' not in auditor_page
+
+
+def test_a_role_change_keeps_when_it_happened_and_cannot_precede_the_present_role(
+    asa: User, case: Case
+) -> None:
+    vale = services.participant_add(
+        actor=asa,
+        case_id=case.pk,
+        person=make_person(actor=asa, first_name="Jordan", last_name="Vale"),
+        role=ParticipantRole.VICTIM,
+        occurred_at=dt.datetime(2019, 1, 29, 15, tzinfo=dt.UTC),
+    )
+    url = reverse("case-role", args=[case.pk])
+    change = {"participant": vale.pk, "role": "suspect", "reason": "Evidence of staging"}
+    client = _client(asa)
+
+    early = client.post(url, {**change, "occurred_at": "2019-01-20T12:00"})
+    assert "a change cannot come before it" in early.content.decode()
+    future = client.post(url, {**change, "occurred_at": "2999-01-20T12:00"})
+    assert "A role change cannot be in the future." in future.content.decode()
+    vale.refresh_from_db()
+    assert vale.role == ParticipantRole.VICTIM
+
+    page = client.post(url, {**change, "occurred_at": "2019-02-16T12:00"}, follow=True)
+    assert "2019-02-16: Victim → Suspect" in page.content.decode()
+    assert _entries(AuditAction.PARTICIPANT_ROLE_CHANGED, case_id=case.pk)
+
+
+def test_the_title_and_summary_are_edited_and_audited(asa: User, case: Case) -> None:
+    url = reverse("case-edit", args=[case.pk])
+    client = _client(asa)
+    assert 'value="Report of an attack on Jordan Vale"' in client.get(url).content.decode()
+    assert "This field is required." in client.post(url, {"title": " "}).content.decode()
+
+    client.post(url, {"title": "People v. Jordan Vale", "summary": "The report was staged."})
+    case.refresh_from_db()
+    assert (case.title, case.summary) == ("People v. Jordan Vale", "The report was staged.")
+    [entry] = _entries(AuditAction.CASE_UPDATED, case_id=case.pk)
+    assert entry.after is not None
+    auditor = _client(make_user(role=Role.AUDITOR))
+    assert auditor.post(url, {"title": "Renamed"}).status_code == 403

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from evenhand.accounts.current import signed_in_user
 from evenhand.cases import services
-from evenhand.cases.forms import ContactForm, RoleChangeForm, TeamAddForm
+from evenhand.cases.forms import ContactForm, TeamAddForm
 from evenhand.cases.models import AssignmentRole, ContactChannel, ParticipantRole
 from evenhand.cases.selectors import case_people
 from evenhand.screening.policies import CaseAction, access_case
 from evenhand.screening.services import conflict_check_run
 
+from ..forms import CaseDetailsForm, DatedRoleChangeForm
 from .common import form_page
 
 
@@ -57,7 +58,7 @@ def contact_log_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
 def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
     user = signed_in_user(request)
     case = access_case(user, case_id, CaseAction.EDIT, log_read=False)
-    form = RoleChangeForm(request.POST or None, case=case)
+    form = DatedRoleChangeForm(request.POST or None, case=case)
 
     def change() -> object:
         data = form.cleaned_data
@@ -67,6 +68,7 @@ def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
             participant_id=data["participant"].pk,
             role=ParticipantRole(data["role"]),
             reason=data["reason"],
+            occurred_at=data["occurred_at"],
         )
 
     return form_page(
@@ -78,6 +80,32 @@ def role_change_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
         success="Role changed.",
         anchor="participants-h",
         watch_conflicts=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    user = signed_in_user(request)
+    case = access_case(user, case_id, CaseAction.EDIT, log_read=False)
+    form = CaseDetailsForm(
+        request.POST or None, initial={"title": case.title, "summary": case.summary}
+    )
+
+    def save() -> object:
+        data = form.cleaned_data
+        return services.case_update(
+            actor=user, case_id=case.pk, title=data["title"], summary=data["summary"]
+        )
+
+    return form_page(
+        request,
+        case=case,
+        form=form,
+        title="Edit the title and summary",
+        action=save,
+        success="Case details saved.",
+        anchor="",
     )
 
 

@@ -78,7 +78,7 @@ def form_page(
                 watch.report(request, success)
             else:
                 messages.success(request, success)
-            return redirect(f"/cases/{case.pk}/#{anchor}")
+            return redirect(f"/cases/{case.pk}/" + (f"#{anchor}" if anchor else ""))
     return render(
         request, template, {"case": case, "form": form, "title": title, **(context or {})}
     )
