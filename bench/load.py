@@ -1,23 +1,42 @@
 """Load test: gunicorn on PostgreSQL, 50 concurrent users of mixed traffic for 60 seconds.
 
-    .venv/bin/python -m bench.load                      # build the office, then measure
+    .venv/bin/python -m bench.load --generated 2000     # build the office, then measure
     .venv/bin/python -m bench.load --reuse              # measure the office built last time
+    .venv/bin/python -m bench.load --reuse --think 0    # saturation mode only
 
 The office is the demo (SCENARIO cast and case) plus `--generated` fictional cases, in the
 PostgreSQL database `evenhand_bench_load`, served by gunicorn with the project's
 `evenhand.config.gunicorn_conf` on loopback. Each virtual user holds its own signed-in session
-(prosecutor accounts of the cast) and a keep-alive connection, and picks requests from a fixed
-mix: case list, case page, search, messages inbox, and API list/detail calls.
+(prosecutor accounts of the cast) on its own keep-alive `http.client` connection (cheap on the
+client, which shares the machine's cores with the server), and picks requests from a fixed mix:
+case list, case page, search, messages inbox, and API list/detail calls.
 
-The same stack first serves the trivial view (`bench/views.py:trivial`: session and user
-look-ups, a few bytes) to the same number of users; the mixed run's throughput is reported as a
-ratio to it. Bounded in time (`--duration`) and in requests (`--max-requests`). No assertion:
-the figures and whether each target was met are printed and can be written as JSON.
+The user model. A person at a desk reads a page before asking for the next one, so a user
+pauses between the answer and its next request (think time), as Locust, JMeter and k6 model
+"concurrent users". Each pause is drawn from an exponential distribution with mean `--think`
+seconds (3 s by default: the mean of Locust's customary `between(1, 5)`), capped at ten times
+the mean. Exponential pauses make each user's requests a memoryless stream, so fifty users
+arrive like the many independent people of the interactive-system model (a closed queueing
+network with think time), not in lockstep; each user starts with one pause, which staggers the
+start. The offered rate is what the users would ask for if every answer were instant
+(users / mean think); the achieved rate is what was served.
+
+Two modes are measured on the same server, and both are printed:
+- the think-time mode (judged against the targets): the trivial view, then the mix;
+- the saturation mode, zero think time (`--think 0` runs only this): every user fires its next
+  request the instant the last one returns, so `--users` requests are always in flight. Its
+  trivial-view throughput is the stack's capacity; its mix/trivial ratio is the mix's cost.
+
+Throughput ratios are mix / trivial view within one mode. Client, server and whole-machine CPU
+are measured per phase from /proc. Bounded in time (`--duration`) and in requests
+(`--max-requests` per phase). No assertion: the figures and whether each target was met are
+printed and can be written as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -26,12 +45,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-import requests
 
 from bench.common import (
     DEFAULT_PG_URL,
@@ -48,21 +68,109 @@ from bench.common import (
 PASSWORD = "bench-load-password-1"  # noqa: S105 (fictional demo accounts on loopback)
 USERS = ("praman", "mkeogh")
 TARGET_P99_MS = 300.0
+DEFAULT_THINK_S = 3.0
+THINK_CAP = 10  # a pause is at most this many times the mean
+WARM_UP_REQUESTS = 3  # per user, unmeasured: each worker's first requests fill its caches
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
 class Samples:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # What went wrong: "HTTP 503", "RemoteDisconnected", ... and how often.
+    failures: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
-    total: int = 0
 
-    def add(self, kind: str, seconds: float, ok: bool) -> None:
+    def add(self, kind: str, seconds: float, failure: str | None) -> None:
         with self.lock:
-            self.total += 1
             self.latencies[kind].append(seconds * 1000)
-            if not ok:
+            if failure is not None:
                 self.errors[kind] += 1
+                self.failures[failure] += 1
+
+    def everything(self) -> list[float]:
+        return [value for values in self.latencies.values() for value in values]
+
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+class Client:
+    """One user's signed-in session on one keep-alive connection."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.served_on_connection = 0
+        # Requests re-sent on a fresh connection because the server had closed an idle one.
+        self.resent = 0
+
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        all_headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            response = self._send(method, path, body, all_headers)
+        except (ConnectionError, http.client.RemoteDisconnected):
+            if not self.served_on_connection or method != "GET":
+                raise
+            # The server closed the idle keep-alive connection (its keepalive timeout is
+            # shorter than a long pause, or the worker was replaced) before reading this
+            # request: like a browser, send it again once on a new connection. Counted.
+            self.resent += 1
+            response = self._send(method, path, body, all_headers)
+        content = response.read()  # the whole body, so the connection can be reused
+        self.served_on_connection += 1
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self._close()
+        return response.status, content
+
+    def _send(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            return self.connection.getresponse()
+        except (OSError, http.client.HTTPException):
+            self._close()  # the next request opens a new connection
+            raise
+
+    def _close(self) -> None:
+        self.connection.close()
+        self.served_on_connection = 0
+
+    def get(self, path: str) -> int:
+        return self.request("GET", path)[0]
+
+    def log_in(self, username: str) -> None:
+        _, page = self.request("GET", "/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if token is None:
+            msg = "no CSRF token on the login page"
+            raise RuntimeError(msg)
+        form = urllib.parse.urlencode(
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1].decode()}
+        )
+        status, _ = self.request(
+            "POST",
+            "/login/",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}/login/",
+            },
+        )
+        if "sessionid" not in self.cookies or status not in (200, 302):
+            msg = f"could not sign in as {username}: HTTP {status}"
+            raise RuntimeError(msg)
 
 
 def _evenhand(env: dict[str, str], *args: str) -> None:
@@ -102,133 +210,264 @@ def _workload(database_url: str) -> tuple[list[int], list[str]]:
     return case_ids, names
 
 
-def _log_in(base: str, username: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/login/", timeout=30).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    if token is None:
-        msg = "no CSRF token on the login page"
-        raise RuntimeError(msg)
-    response = session.post(
-        f"{base}/login/",
-        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]},
-        headers={"Referer": f"{base}/login/"},
-        timeout=30,
+Picker = Callable[[random.Random], tuple[str, str]]
+
+
+def mixed_picker(case_ids: list[int], names: list[str]) -> Picker:
+    def pick(rng: random.Random) -> tuple[str, str]:
+        draw = rng.random()
+        if draw < 0.25:
+            return "case list", f"/cases/?page={rng.randint(1, 5)}"
+        if draw < 0.50:
+            return "case page", f"/cases/{rng.choice(case_ids)}/"
+        if draw < 0.65:
+            return "search", f"/cases/?q={rng.choice(names)}"
+        if draw < 0.75:
+            return "messages", "/messages/"
+        if draw < 0.88:
+            return "api list", f"/api/cases?page={rng.randint(1, 5)}"
+        return "api case", f"/api/cases/{rng.choice(case_ids)}"
+
+    return pick
+
+
+def trivial_picker(_rng: random.Random) -> tuple[str, str]:
+    return "trivial", "/bench/trivial/"
+
+
+def think_time(rng: random.Random, mean: float) -> float:
+    """A pause from the exponential distribution with this mean, capped at THINK_CAP x mean."""
+    if mean <= 0:
+        return 0.0
+    return min(rng.expovariate(1 / mean), THINK_CAP * mean)
+
+
+# --- CPU accounting from /proc ---------------------------------------------------------------
+
+
+def _process_cpu_seconds(pid: int, *, with_reaped_children: bool = False) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the ")" closing the command name, field 3 of proc(5) is index 0: utime is field 14.
+    ticks = int(fields[11]) + int(fields[12])
+    if with_reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def server_cpu_seconds(master: int) -> float:
+    """gunicorn's master and live workers, plus the workers it has reaped (replaced ones)."""
+    return _process_cpu_seconds(master, with_reaped_children=True) + sum(
+        _process_cpu_seconds(child) for child in _children(master)
     )
-    if "sessionid" not in session.cookies or response.status_code != 200:
-        msg = f"could not sign in as {username}: HTTP {response.status_code}"
-        raise RuntimeError(msg)
-    return session
 
 
-def _mixed_request(rng: random.Random, case_ids: list[int], names: list[str]) -> tuple[str, str]:
-    pick = rng.random()
-    if pick < 0.25:
-        return "case list", f"/cases/?page={rng.randint(1, 5)}"
-    if pick < 0.50:
-        return "case page", f"/cases/{rng.choice(case_ids)}/"
-    if pick < 0.65:
-        return "search", f"/cases/?q={rng.choice(names)}"
-    if pick < 0.75:
-        return "messages", "/messages/"
-    if pick < 0.88:
-        return "api list", f"/api/cases?page={rng.randint(1, 5)}"
-    return "api case", f"/api/cases/{rng.choice(case_ids)}"
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle, iowait = values[3], values[4]
+    return (sum(values[:8]) - idle - iowait) / CLOCK_TICKS
+
+
+@dataclass
+class Phase:
+    name: str
+    think: float
+    samples: Samples
+    elapsed: float
+    client_cpu: float
+    server_cpu: float
+    machine_cpu: float
+    users: int
+    load: str
+    resent: int
+
+    @property
+    def achieved(self) -> float:
+        return len(self.samples.everything()) / self.elapsed
+
+    @property
+    def offered(self) -> float | None:
+        return self.users / self.think if self.think > 0 else None
 
 
 def run_phase(
-    base: str,
-    sessions: list[requests.Session],
+    name: str,
+    clients: list[Client],
+    pick: Picker,
     *,
+    think: float,
     duration: float,
     max_requests: int,
-    mixed: bool,
-    case_ids: list[int],
-    names: list[str],
-) -> tuple[Samples, float]:
+    server_pid: int,
+    seed: int,
+) -> Phase:
     samples = Samples()
-    deadline = time.monotonic() + duration
     budget = threading.Semaphore(max_requests)
+    resent_before = sum(client.resent for client in clients)
+    cpu = (time.process_time(), server_cpu_seconds(server_pid), machine_busy_seconds())
+    started = time.monotonic()
+    deadline = started + duration
 
     def user(index: int) -> None:
-        rng = random.Random(index)
-        session = sessions[index]
-        while time.monotonic() < deadline and budget.acquire(blocking=False):
-            kind, path = (
-                _mixed_request(rng, case_ids, names) if mixed else ("trivial", "/bench/trivial/")
-            )
-            started = time.perf_counter()
+        rng = random.Random(seed * 1000 + index)
+        client = clients[index]
+        while True:
+            pause = think_time(rng, think)
+            if pause:
+                time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+            if time.monotonic() >= deadline or not budget.acquire(blocking=False):
+                return
+            kind, path = pick(rng)
+            began = time.perf_counter()
+            failure: str | None
             try:
-                response = session.get(base + path, timeout=30, allow_redirects=False)
-                ok = response.status_code == 200
-            except requests.RequestException:
-                ok = False
-            samples.add(kind, time.perf_counter() - started, ok)
+                status = client.get(path)
+                failure = None if status == 200 else f"HTTP {status}"
+            except (OSError, http.client.HTTPException) as exc:
+                failure = type(exc).__name__
+            samples.add(kind, time.perf_counter() - began, failure)
 
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(len(sessions))]
-    started = time.monotonic()
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(len(clients))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return samples, time.monotonic() - started
-
-
-def _rows(samples: Samples, elapsed: float) -> list[list[object]]:
-    rows: list[list[object]] = []
-    everything: list[float] = []
-    for kind in sorted(samples.latencies):
-        values = samples.latencies[kind]
-        everything += values
-        rows.append(
-            [
-                kind,
-                len(values),
-                samples.errors[kind],
-                f"{percentile(values, 50):.1f}",
-                f"{percentile(values, 95):.1f}",
-                f"{percentile(values, 99):.1f}",
-            ]
-        )
-    rows.append(
-        [
-            "all",
-            len(everything),
-            sum(samples.errors.values()),
-            f"{percentile(everything, 50):.1f}",
-            f"{percentile(everything, 95):.1f}",
-            f"{percentile(everything, 99):.1f}",
-        ]
+    elapsed = time.monotonic() - started
+    return Phase(
+        name=name,
+        think=think,
+        samples=samples,
+        elapsed=elapsed,
+        client_cpu=time.process_time() - cpu[0],
+        server_cpu=server_cpu_seconds(server_pid) - cpu[1],
+        machine_cpu=machine_busy_seconds() - cpu[2],
+        users=len(clients),
+        load=load_line(),
+        resent=sum(client.resent for client in clients) - resent_before,
     )
-    rows.append(["throughput req/s", f"{len(everything) / elapsed:.1f}", "", "", "", ""])
-    return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--baseline-duration", type=float, default=20.0)
-    parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--generated", type=int, default=2000, help="fictional cases to add")
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: conf)")
-    parser.add_argument("--threads", type=int, default=0, help="gunicorn threads per worker")
-    parser.add_argument("--reuse", action="store_true", help="measure the office built last time")
-    parser.add_argument("--json-out", type=Path)
-    args = parser.parse_args()
+def warm_up(clients: list[Client], pick: Picker) -> None:
+    def user(index: int) -> None:
+        rng = random.Random(-1 - index)
+        for _ in range(WARM_UP_REQUESTS):
+            try:
+                clients[index].get(pick(rng)[1])
+            except (OSError, http.client.HTTPException):
+                continue
 
-    dbname = Target(db="postgres", name="load").pg_dbname
-    database_url = f"{args.pg_url.rstrip('/')}/{dbname}"
-    admin_url = f"{args.pg_url.rstrip('/')}/postgres"
-    if not args.reuse:
-        print(f"building the office in {dbname} ({args.generated} generated cases)...")
-        build_office(database_url, admin_url, dbname, args.generated)
-    case_ids, names = _workload(database_url)
-    setup_django(Target(db="postgres", name="load", pg_url=args.pg_url))
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
-    port = 18000 + os.getpid() % 1000
-    base = f"http://127.0.0.1:{port}"
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def _latency_row(label: str, values: list[float], errors: int) -> list[object]:
+    return [
+        label,
+        len(values),
+        errors,
+        f"{percentile(values, 50):.1f}",
+        f"{percentile(values, 95):.1f}",
+        f"{percentile(values, 99):.1f}",
+    ]
+
+
+def phase_report(phase: Phase) -> str:
+    samples = phase.samples
+    rows = [
+        _latency_row(kind, samples.latencies[kind], samples.errors[kind])
+        for kind in sorted(samples.latencies)
+    ]
+    rows.append(_latency_row("all", samples.everything(), samples.error_count()))
+    table = format_table(["requests", "n", "errors", "p50 ms", "p95 ms", "p99 ms"], rows)
+    cores = os.cpu_count() or 1
+    offered = f"{phase.offered:.1f} req/s" if phase.offered else "unbounded (zero think time)"
+    failures = (
+        "errors: "
+        + ", ".join(f"{what} x{count}" for what, count in sorted(samples.failures.items()))
+        + "\n"
+        if samples.failures
+        else ""
+    )
+    served = max(1, len(samples.everything()))
+    return (
+        f"{phase.name} ({phase.elapsed:.0f} s; {phase.load} at the end):\n{table}\n"
+        f"offered {offered}; achieved {phase.achieved:.1f} req/s; "
+        f"{phase.resent} re-sent once on a new connection (server closed an idle one)\n"
+        f"{failures}"
+        f"CPU of {cores} cores: client {phase.client_cpu / phase.elapsed / cores:.0%}, "
+        f"gunicorn {phase.server_cpu / phase.elapsed / cores:.0%}, "
+        f"whole machine {phase.machine_cpu / phase.elapsed / cores:.0%}; "
+        f"gunicorn CPU per request {phase.server_cpu / served * 1000:.1f} ms, "
+        f"client {phase.client_cpu / served * 1000:.1f} ms"
+    )
+
+
+def verdict(label: str, trivial: Phase, mixed: Phase, *, judged: bool) -> list[str]:
+    values = mixed.samples.everything()
+    p99 = percentile(values, 99)
+    errors = mixed.samples.error_count()
+    ratio = mixed.achieved / trivial.achieved
+    lines = [
+        (
+            f"{label}: mix {mixed.achieved:.1f} req/s = {ratio:.2f}x the trivial view's "
+            f"{trivial.achieved:.1f} req/s (same users, same think time)."
+        )
+    ]
+    if judged:
+        lines.append(
+            f"Target zero errors ({label}): "
+            + ("met." if errors == 0 else f"NOT met ({errors} errors).")
+        )
+        met = "met" if p99 < TARGET_P99_MS else "NOT met"
+        lines.append(f"Target p99 under {TARGET_P99_MS:.0f} ms ({label}): {met} ({p99:.1f} ms).")
+    else:
+        lines.append(
+            f"{label}, not judged (every user always has a request in flight): "
+            f"{errors} errors, p99 {p99:.1f} ms."
+        )
+    return lines
+
+
+def _phase_json(phase: Phase) -> dict[str, object]:
+    return {
+        "think_mean_s": phase.think,
+        "elapsed_s": phase.elapsed,
+        "offered_rps": phase.offered,
+        "achieved_rps": phase.achieved,
+        "client_cpu_s": phase.client_cpu,
+        "server_cpu_s": phase.server_cpu,
+        "machine_cpu_s": phase.machine_cpu,
+        "load": phase.load,
+        "resent": phase.resent,
+        "latencies_ms": dict(phase.samples.latencies),
+        "errors": dict(phase.samples.errors),
+        "failures": dict(phase.samples.failures),
+    }
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def _start_server(
+    args: argparse.Namespace, database_url: str, port: int
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -243,68 +482,110 @@ def main() -> None:
     if args.threads:
         command += ["--threads", str(args.threads)]
     server = subprocess.Popen(command, env=_server_env(database_url), cwd=REPO_DIR)
+    for _ in range(120):
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            probe.request("GET", "/healthz")
+            if probe.getresponse().status == 200:
+                probe.close()
+                return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    server.terminate()
+    msg = "gunicorn did not answer /healthz within a minute"
+    raise RuntimeError(msg)
+
+
+def _parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=DEFAULT_THINK_S,
+        help="mean think time in seconds (exponential); 0 runs only the saturation mode",
+    )
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of the mix")
+    parser.add_argument("--baseline-duration", type=float, default=20.0)
+    parser.add_argument(
+        "--no-saturation", action="store_true", help="skip the zero-think-time phases"
+    )
+    parser.add_argument("--max-requests", type=int, default=200_000, help="per phase")
+    parser.add_argument("--generated", type=int, default=2000, help="fictional cases to add")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: conf)")
+    parser.add_argument("--threads", type=int, default=0, help="gunicorn threads per worker")
+    parser.add_argument("--reuse", action="store_true", help="measure the office built last time")
+    parser.add_argument("--json-out", type=Path)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _parse_args()
+    dbname = Target(db="postgres", name="load").pg_dbname
+    database_url = f"{args.pg_url.rstrip('/')}/{dbname}"
+    admin_url = f"{args.pg_url.rstrip('/')}/postgres"
+    if not args.reuse:
+        print(f"building the office in {dbname} ({args.generated} generated cases)...")
+        build_office(database_url, admin_url, dbname, args.generated)
+    case_ids, names = _workload(database_url)
+    setup_django(Target(db="postgres", name="load", pg_url=args.pg_url))
+    mixed = mixed_picker(case_ids, names)
+
+    modes: list[tuple[str, float]] = []
+    if args.think > 0:
+        modes.append((f"think-time mode (mean {args.think:g} s, exponential)", args.think))
+    if args.think <= 0 or not args.no_saturation:
+        modes.append(("saturation mode (zero think time)", 0.0))
+
+    port = 18000 + os.getpid() % 1000
+    server = _start_server(args, database_url, port)
+    phases: list[tuple[str, Phase, Phase]] = []
     try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        sessions = [_log_in(base, USERS[i % len(USERS)]) for i in range(args.users)]
+        clients = [Client(port) for _ in range(args.users)]
+        for index, client in enumerate(clients):
+            client.log_in(USERS[index % len(USERS)])
         print(machine_line())
         print(f"code: {code_version()}; {load_line()}")
-        print(f"{len(case_ids)} cases; {args.users} users; gunicorn {' '.join(command[3:])}")
-        baseline, baseline_elapsed = run_phase(
-            base,
-            sessions,
-            duration=args.baseline_duration,
-            max_requests=args.max_requests,
-            mixed=False,
-            case_ids=case_ids,
-            names=names,
-        )
-        mixed, mixed_elapsed = run_phase(
-            base,
-            sessions,
-            duration=args.duration,
-            max_requests=args.max_requests,
-            mixed=True,
-            case_ids=case_ids,
-            names=names,
-        )
+        workers = f"--workers {args.workers} " if args.workers else ""
+        threads = f"--threads {args.threads}" if args.threads else ""
+        print(f"{len(case_ids)} cases; {args.users} users; gunicorn conf {workers}{threads}")
+        warm_up(clients, mixed)
+        for seed, (label, think) in enumerate(modes):
+            measured: list[Phase] = []
+            for name, pick, duration in (
+                (f"Trivial view, {label}", trivial_picker, args.baseline_duration),
+                (f"Mixed traffic, {label}", mixed, args.duration),
+            ):
+                phase = run_phase(
+                    name,
+                    clients,
+                    pick,
+                    think=think,
+                    duration=duration,
+                    max_requests=args.max_requests,
+                    server_pid=server.pid,
+                    seed=seed,
+                )
+                print("\n" + phase_report(phase))
+                measured.append(phase)
+            trivial, mix = measured
+            phases.append((label, trivial, mix))
     finally:
         server.terminate()
         server.wait(timeout=60)
 
-    header = ["requests", "n", "errors", "p50 ms", "p95 ms", "p99 ms"]
-    print("\nTrivial view (baseline), same stack, same users:")
-    print(format_table(header, _rows(baseline, baseline_elapsed)))
-    print("\nMixed traffic:")
-    print(format_table(header, _rows(mixed, mixed_elapsed)))
-    all_mixed = [value for values in mixed.latencies.values() for value in values]
-    errors = sum(mixed.errors.values())
-    p99 = percentile(all_mixed, 99)
-    throughput = len(all_mixed) / mixed_elapsed
-    baseline_throughput = sum(len(v) for v in baseline.latencies.values()) / baseline_elapsed
-    ratio = throughput / baseline_throughput
-    print(
-        f"\nThroughput {throughput:.1f} req/s = {ratio:.2f}x the trivial view's "
-        f"{baseline_throughput:.1f} req/s."
-    )
-    print(f"Target zero errors: {'met' if errors == 0 else f'NOT met ({errors} errors)'}.")
-    met = "met" if p99 < TARGET_P99_MS else "NOT met"
-    print(f"Target p99 under {TARGET_P99_MS:.0f} ms: {met} ({p99:.1f} ms).")
+    print()
+    for index, (label, trivial, mix) in enumerate(phases):
+        print("\n".join(verdict(label, trivial, mix, judged=index == 0)))
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(
             json.dumps(
                 {
-                    "baseline": dict(baseline.latencies),
-                    "mixed": dict(mixed.latencies),
-                    "errors": dict(mixed.errors),
-                    "throughput": throughput,
-                    "baseline_throughput": baseline_throughput,
+                    label: {"trivial": _phase_json(trivial), "mixed": _phase_json(mix)}
+                    for label, trivial, mix in phases
                 },
                 indent=1,
             )
