@@ -4,11 +4,17 @@ never depends on the hits they may not see."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditAction, AuditEntry
+from evenhand.cases import services as cases
+from evenhand.cases.models import CaseEventKind
+from evenhand.screening.models import ScreenKind
+from evenhand.screening.services import screen_raise
 from evenhand.search import ranking, selectors
 from evenhand.search.query import parse
 from evenhand.search.selectors import HitKind, SearchFilters
@@ -29,8 +35,10 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _mixed_messages(office: Office, hidden: int) -> list[int]:
-    """Timeline messages of varying relevance: every fourth one involves the clerk (who sees
-    only those); the rest pass between Raman and Keogh. Returns the clerk's message ids."""
+    """Timeline messages of varying relevance, a quarter of them readable by the clerk. Of
+    the rest, a third are sent to the clerk too but tagged to the Vale case, from which the
+    clerk is then walled (they pass the cheap pre-filter and only the access checks refuse
+    them); the others pass between Raman and Keogh. Returns the clerk's readable ids."""
     visible = []
     for number in range(hidden + hidden // 3):
         # More repetitions of the word rank higher; the mix spreads the clerk's few messages
@@ -38,8 +46,18 @@ def _mixed_messages(office: Office, hidden: int) -> list[int]:
         body = " ".join(["timeline"] * (1 + number % 5)) + f" entry {number} of the file"
         if number % 4 == 3:
             visible.append(send(office.raman, [office.ortiz_clerk], body).pk)
+        elif number % 4 == 0:
+            send(office.raman, [office.ortiz_clerk], body, case_ids=(office.vale_case.pk,))
         else:
             send(office.raman, [office.keogh], body)
+    screen_raise(
+        actor=office.ethics,
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[office.ortiz_clerk],
+        case_ids=[office.vale_case.pk],
+        reason="Recusal",
+        memo="Do not discuss the case.",
+    )
     return visible
 
 
@@ -123,13 +141,20 @@ def test_the_count_and_pages_do_not_change_with_the_hidden_matches(
     _mixed_messages(office, hidden=3)
 
     def seen() -> tuple[object, ...]:
-        results = search(
-            office.ortiz_clerk, "timeline", SearchFilters(kinds=MESSAGES_ONLY, page_size=1)
-        )
+        results = search(office.ortiz_clerk, "timeline", SearchFilters(page_size=1))
         hits = tuple(hit.object_id for hit in results.hits)
         return (hits, results.total, results.total_is_lower_bound, results.has_next)
 
     before = seen()
+    # Highly ranked records of the case the clerk is walled from: they reach the access
+    # checks (they are not messages) and are refused there.
     for number in range(20):
-        send(office.raman, [office.keogh], f"timeline timeline timeline hidden {number}")
+        cases.case_event_record(
+            actor=office.raman,
+            case_id=office.vale_case.pk,
+            kind=CaseEventKind.NOTE,
+            occurred_at=dt.datetime(2019, 3, 1, 9, number, tzinfo=dt.UTC),
+            summary=f"timeline timeline timeline hidden {number}",
+        )
+    assert len(search(office.records, "timeline", SearchFilters(page_size=50)).hits) == 24
     assert seen() == before
