@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from evenhand.cases import selectors, services
-from evenhand.cases.locking import VersionConflictError
 from evenhand.screening.policies import CaseAction, access_case
 
 from .auth import current_user
@@ -188,19 +187,16 @@ def file_charges(
 )
 def amend_charge(
     request: HttpRequest, case_id: DbId, charge_id: DbId, payload: ChargeAmendIn
-) -> Status[ChargeOut] | Status[ErrorOut]:
+) -> Status[ChargeOut]:
     """Replace a count's statute; the answer is the new current version of the count.
 
     `charge_id` names the version the caller saw: if someone amended the count since, the
     answer is 409 and nothing is saved."""
-    try:
-        charge = services.charge_amend(
-            actor=current_user(request),
-            case_id=case_id,
-            charge_id=charge_id,
-            statute_key=payload.statute_key.strip(),
-            reason=payload.reason,
-        )
-    except VersionConflictError as exc:
-        return Status(409, ErrorOut(detail=str(exc)))
+    charge = services.charge_amend(
+        actor=current_user(request),
+        case_id=case_id,
+        charge_id=charge_id,
+        statute_key=payload.statute_key.strip(),
+        reason=payload.reason,
+    )
     return Status(201, charge_out(charge))

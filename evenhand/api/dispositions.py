@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -35,7 +35,7 @@ from evenhand.dispositions.vocabulary import cook_county_value
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 from .auth import current_user
-from .errors import CASE_READ_ERRORS, CASE_WRITE_ERRORS, READ_ERRORS, ErrorOut
+from .errors import CASE_READ_ERRORS, CASE_WRITE_ERRORS, CONFLICT, READ_ERRORS, ErrorOut
 from .fields import BodyDbId, DbId, RecordDate, Storable
 from .schemas import InputSchema, PageOut, PageQuery
 
@@ -44,7 +44,6 @@ router = Router(tags=["dispositions"])
 Text = Annotated[str, Field(max_length=2000), Storable]
 ShortText = Annotated[str, Field(max_length=500), Storable]
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
-CONFLICT: dict[int, Any] = {409: ErrorOut}
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -398,23 +397,20 @@ def record_disposition(
 )
 def change_disposition(
     request: HttpRequest, case_id: DbId, disposition_id: DbId, payload: DispositionChangeIn
-) -> Status[DispositionOut] | Status[ErrorOut]:
+) -> Status[DispositionOut]:
     """Correct a current disposition; 409 if it changed since `version`."""
-    try:
-        disposition = services.disposition_change(
-            actor=current_user(request),
-            case_id=case_id,
-            disposition_id=disposition_id,
-            expected_version=payload.version,
-            kind=payload.kind,
-            disposed_on=payload.disposed_on,
-            performed_consideration=payload.performed_consideration,
-            conditions=payload.conditions,
-            reinstatement_deadline=payload.reinstatement_deadline,
-            note=payload.note,
-        )
-    except services.VersionConflictError as exc:
-        return Status(409, ErrorOut(detail=str(exc)))
+    disposition = services.disposition_change(
+        actor=current_user(request),
+        case_id=case_id,
+        disposition_id=disposition_id,
+        expected_version=payload.version,
+        kind=payload.kind,
+        disposed_on=payload.disposed_on,
+        performed_consideration=payload.performed_consideration,
+        conditions=payload.conditions,
+        reinstatement_deadline=payload.reinstatement_deadline,
+        note=payload.note,
+    )
     return Status(200, disposition_out(disposition))
 
 
@@ -523,23 +519,18 @@ def add_term(request: HttpRequest, enrolment_id: DbId, payload: TermIn) -> Statu
     "dispositions/terms/{term_id}/entries",
     response={201: TermOut, **CONFLICT, **CASE_WRITE_ERRORS},
 )
-def log_term_entry(
-    request: HttpRequest, term_id: DbId, payload: TermEntryIn
-) -> Status[TermOut] | Status[ErrorOut]:
+def log_term_entry(request: HttpRequest, term_id: DbId, payload: TermEntryIn) -> Status[TermOut]:
     """Log hours, a payment, a session, a violation or a note; 409 on a stale `version`."""
     user = current_user(request)
-    try:
-        entry = services.term_entry_log(
-            actor=user,
-            term_id=term_id,
-            expected_version=payload.version,
-            kind=payload.kind,
-            amount=payload.amount,
-            occurred_on=payload.occurred_on,
-            note=payload.note,
-        )
-    except services.VersionConflictError as exc:
-        return Status(409, ErrorOut(detail=str(exc)))
+    entry = services.term_entry_log(
+        actor=user,
+        term_id=term_id,
+        expected_version=payload.version,
+        kind=payload.kind,
+        amount=payload.amount,
+        occurred_on=payload.occurred_on,
+        note=payload.note,
+    )
     entry.term.refresh_from_db()
     return Status(201, term_out(entry.term))
 
@@ -548,20 +539,15 @@ def log_term_entry(
     "dispositions/terms/{term_id}",
     response={200: TermOut, **CONFLICT, **CASE_WRITE_ERRORS},
 )
-def change_term(
-    request: HttpRequest, term_id: DbId, payload: TermChangeIn
-) -> Status[TermOut] | Status[ErrorOut]:
+def change_term(request: HttpRequest, term_id: DbId, payload: TermChangeIn) -> Status[TermOut]:
     """Move a term's due date, or waive it with a reason; 409 on a stale `version`."""
-    try:
-        term = services.term_change(
-            actor=current_user(request),
-            term_id=term_id,
-            expected_version=payload.version,
-            due_on=payload.due_on,
-            waive_reason=payload.waive_reason,
-        )
-    except services.VersionConflictError as exc:
-        return Status(409, ErrorOut(detail=str(exc)))
+    term = services.term_change(
+        actor=current_user(request),
+        term_id=term_id,
+        expected_version=payload.version,
+        due_on=payload.due_on,
+        waive_reason=payload.waive_reason,
+    )
     return Status(200, term_out(term))
 
 
@@ -571,19 +557,16 @@ def change_term(
 )
 def complete_enrolment(
     request: HttpRequest, enrolment_id: DbId, payload: CompletionIn
-) -> Status[list[DispositionOut]] | Status[ErrorOut]:
+) -> Status[list[DispositionOut]]:
     """Record completion; returns the prescribed dispositions, given for performed
     consideration. 422 while a term is unmet; 409 on a stale `version`."""
-    try:
-        dispositions = services.enrolment_complete(
-            actor=current_user(request),
-            enrolment_id=enrolment_id,
-            expected_version=payload.version,
-            completed_on=payload.completed_on,
-            note=payload.note,
-        )
-    except services.VersionConflictError as exc:
-        return Status(409, ErrorOut(detail=str(exc)))
+    dispositions = services.enrolment_complete(
+        actor=current_user(request),
+        enrolment_id=enrolment_id,
+        expected_version=payload.version,
+        completed_on=payload.completed_on,
+        note=payload.note,
+    )
     return Status(200, [disposition_out(d) for d in dispositions])
 
 
@@ -591,21 +574,16 @@ def complete_enrolment(
     "dispositions/enrolments/{enrolment_id}/end",
     response={200: EnrolmentOut, **CONFLICT, **CASE_WRITE_ERRORS},
 )
-def end_enrolment(
-    request: HttpRequest, enrolment_id: DbId, payload: EndIn
-) -> Status[EnrolmentOut] | Status[ErrorOut]:
+def end_enrolment(request: HttpRequest, enrolment_id: DbId, payload: EndIn) -> Status[EnrolmentOut]:
     """End an enrolment as failed or withdrawn; 409 on a stale `version`."""
-    try:
-        enrolment = services.enrolment_end_unsuccessfully(
-            actor=current_user(request),
-            enrolment_id=enrolment_id,
-            expected_version=payload.version,
-            status=payload.status,
-            ended_on=payload.ended_on,
-            reason=payload.reason,
-        )
-    except services.VersionConflictError as exc:
-        return Status(409, ErrorOut(detail=str(exc)))
+    enrolment = services.enrolment_end_unsuccessfully(
+        actor=current_user(request),
+        enrolment_id=enrolment_id,
+        expected_version=payload.version,
+        status=payload.status,
+        ended_on=payload.ended_on,
+        reason=payload.reason,
+    )
     return Status(200, enrolment_out(enrolment))
 
 

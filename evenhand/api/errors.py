@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from evenhand.cases.locking import VersionConflictError
 from evenhand.screening.policies import CaseNotFoundError
 
 # The one body for "no such case" and "not yours to see"; keeping it a constant is what makes
@@ -52,6 +53,8 @@ WRITE_ERRORS: dict[int, Any] = {
     422: ValidationErrorOut,
 }
 CASE_WRITE_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 404: ErrorOut}
+# For updates that name the version they read (`VersionConflictError`, handled below).
+CONFLICT: dict[int, Any] = {409: ErrorOut}
 
 
 # The name every operation gives its JSON body parameter. ninja puts it in `loc` after "body";
@@ -114,6 +117,11 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         # Deliberately ignores the exception's own text: only the constant may leave.
         message = CASE_NOT_FOUND if isinstance(exc, CaseNotFoundError) else "Not found."
         return api.create_response(request, {"detail": message}, status=404)
+
+    @api.exception_handler(VersionConflictError)
+    def version_conflict(request: HttpRequest, exc: VersionConflictError) -> HttpResponse:
+        # A lost update: someone else saved first; nothing of this request was saved.
+        return api.create_response(request, {"detail": str(exc)}, status=409)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
