@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -231,7 +231,9 @@ def _handled(request: HttpRequest, request_id: int) -> RecordsRequest:
 
 
 @router.post("/public-records/requests", response={201: SubmittedOut, **PUBLIC_WRITE}, auth=None)
-def submit_public_request(request: HttpRequest, payload: PublicRequestIn) -> tuple[int, object]:
+def submit_public_request(
+    request: HttpRequest, payload: PublicRequestIn
+) -> Status[dict[str, object]]:
     """File a request without an account. Rate-limited per client address."""
     try:
         item = services.request_submit_public(
@@ -239,7 +241,7 @@ def submit_public_request(request: HttpRequest, payload: PublicRequestIn) -> tup
         )
     except services.SubmissionRefusedError as exc:
         raise HttpError(429, str(exc)) from None
-    return 201, {**_tracking(item), "tracking_token": item.tracking_token}
+    return Status(201, {**_tracking(item), "tracking_token": item.tracking_token})
 
 
 @router.get("/public-records/track/{token}", response={200: TrackingOut, **PUBLIC_READ}, auth=None)
@@ -263,7 +265,7 @@ def list_requests(request: HttpRequest, open_only: bool = True) -> object:
 
 
 @router.post("/records-requests", response={201: RequestOut, **STAFF_WRITE})
-def enter_request(request: HttpRequest, payload: StaffRequestIn) -> tuple[int, object]:
+def enter_request(request: HttpRequest, payload: StaffRequestIn) -> Status[dict[str, object]]:
     """A request received by mail, e-mail, phone or in person, with its real received date."""
     item = services.request_receive(
         actor=current_user(request),
@@ -273,7 +275,7 @@ def enter_request(request: HttpRequest, payload: StaffRequestIn) -> tuple[int, o
         requester_class=payload.requester_class,
         class_basis=payload.class_basis,
     )
-    return 201, _detail(item)
+    return Status(201, _detail(item))
 
 
 @router.get("/records-requests/{request_id}", response={200: RequestOut, **STAFF_READ})
@@ -301,7 +303,9 @@ def extend_request(request: HttpRequest, request_id: DbId, payload: ExtensionIn)
 
 
 @router.post("/records-requests/{request_id}/records", response={201: RecordOut, **STAFF_WRITE})
-def add_record(request: HttpRequest, request_id: DbId, payload: AddRecordIn) -> tuple[int, object]:
+def add_record(
+    request: HttpRequest, request_id: DbId, payload: AddRecordIn
+) -> Status[dict[str, object]]:
     """Add a found record (kind and id as the search names them) with suggested redactions."""
     item = _handled(request, request_id)
     try:
@@ -315,7 +319,7 @@ def add_record(request: HttpRequest, request_id: DbId, payload: AddRecordIn) -> 
         raise Http404 from None
     except services.RecordSealedError as exc:
         raise HttpError(403, str(exc)) from None
-    return 201, _record(record.pk, item)
+    return Status(201, _record(record.pk, item))
 
 
 @router.post(
@@ -368,7 +372,7 @@ def decide_redaction(
 @router.post("/records-requests/{request_id}/response", response={201: LetterOut, **STAFF_WRITE})
 def issue_response(
     request: HttpRequest, request_id: DbId, payload: ResponseIn
-) -> tuple[int, object]:
+) -> Status[dict[str, object]]:
     """Issue the grant, partial grant or denial letter (the kind follows from the decisions)."""
     item = _handled(request, request_id)
     letter = services.response_issue(
@@ -377,12 +381,15 @@ def issue_response(
         issued_on=payload.issued_on,
         paper_pages=payload.paper_pages,
     )
-    return 201, {
-        "kind": letter.kind,
-        "issued_on": letter.issued_on,
-        "fee_cents": letter.fee_cents,
-        "text": letter.text,
-    }
+    return Status(
+        201,
+        {
+            "kind": letter.kind,
+            "issued_on": letter.issued_on,
+            "fee_cents": letter.fee_cents,
+            "text": letter.text,
+        },
+    )
 
 
 @router.get(
