@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -75,12 +76,112 @@ def _measure(label: str, files: list[Path], scratch: Path, repeat: int) -> str:
     )
 
 
+class _Best:
+    """Best wall and CPU time per step over repeated rounds."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float]] = {}
+
+    def timed(self, label: str, run: Any, *args: Any, **kwargs: Any) -> Any:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = run(*args, **kwargs)
+        wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        old = self.times.get(label, (float("inf"), float("inf")))
+        self.times[label] = (min(old[0], wall), min(old[1], cpu))
+        return result
+
+
+def _stage_round(path: Path, scratch: Path, attempt: int, best: _Best) -> None:
+    import hashlib  # noqa: PLC0415
+
+    import pandas as pd  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+    from django.test import override_settings  # noqa: PLC0415
+
+    from evenhand.analytics import columnar, importer, store  # noqa: PLC0415
+    from evenhand.analytics.layouts import store_columns  # noqa: PLC0415
+
+    source = importer.inspect_files([path], encoding="utf-8", hashed=False)[0]
+    detected = source.detected
+    # The importer's own reading options, measured step by step.
+    options = {
+        "text only": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(source.header, pa.string()),
+            null_values=[""],
+            strings_can_be_null=True,
+        ),
+        "typed": columnar._convert_options(
+            detected,
+            source.header,
+            date_formats=importer._DATE_FORMATS[detected.layout],
+            true_words=importer._TRUE,
+            false_words=importer._FALSE,
+        ),
+    }
+    schema = columnar.arrow_schema(store_columns(detected.dataset))
+
+    frame = best.timed("pandas read_csv", pd.read_csv, path, low_memory=False)
+    best.timed(
+        "pandas to_parquet", frame.to_parquet, scratch / "pandas.parquet", compression="zstd"
+    )
+    data = best.timed("read the bytes", path.read_bytes)
+    best.timed("SHA-256", lambda: hashlib.sha256(data).hexdigest())
+    table = None
+    for threads in (False, True):
+        for kind, convert in options.items():
+            table = best.timed(
+                f"Arrow parse, {kind}, {'all threads' if threads else 'one thread'}",
+                pacsv.read_csv,
+                pa.BufferReader(data),
+                read_options=pacsv.ReadOptions(
+                    column_names=list(source.header), skip_rows=1, use_threads=threads
+                ),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=convert,
+            )
+    stored = best.timed("store casts", columnar._to_store, table, detected, schema, "opendata")
+    with store.open_parquet_writer(
+        scratch / "stages.parquet", schema, no_dictionary=columnar._DISTINCT_IDS
+    ) as writer:
+        best.timed(
+            "Parquet write (store settings)", writer.write_table, stored, row_group_size=122_880
+        )
+    with override_settings(EVENHAND_ANALYTICS_DIR=scratch / "store"):
+        best.timed(
+            "evenhand import (whole)", importer.import_files, [path], release=f"stages-{attempt}"
+        )
+
+
+def _stages(path: Path, scratch: Path, repeat: int) -> str:
+    """Where the time of one file goes: pandas' two steps, then each step the importer takes
+    (read, hash, Arrow's parse as text and typed, on one thread and on all, the store's
+    casts, the Parquet write) and the whole import; best wall and CPU of --repeat rounds."""
+    best = _Best()
+    for attempt in range(repeat):
+        _stage_round(path, scratch, attempt, best)
+    lines = [
+        f"{path} ({path.stat().st_size / 1e6:,.0f} MB), best of {repeat}",
+        "| step | wall | CPU |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {label} | {wall:.3f} s | {cpu:.3f} s |" for label, (wall, cpu) in best.times.items()
+    ]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--extract", type=Path, required=True, help="folder of the 2019 CSVs")
     parser.add_argument("--rows", type=int, default=2_000_000, help="generated initiation rows")
     parser.add_argument("--data-dir", type=Path, default=Path("var/bench/opendata"))
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="also time each step of the import on the generated file, against pandas' two",
+    )
     args = parser.parse_args()
     _setup()
     from evenhand.analytics.generator import generate  # noqa: PLC0415
@@ -89,6 +190,7 @@ def main() -> None:
     if not (generated / "initiation.csv").exists():
         print(f"generating {args.rows:,} initiation rows into {generated} ...")
         generate(rows=args.rows, out=generated, seed=2019)
+    print("load average (1, 5, 15 min) at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     lines = [
         (
             "| files | rows | size | pandas read_csv + to_parquet | evenhand import "
@@ -107,7 +209,9 @@ def main() -> None:
                 args.repeat,
             )
         )
-    print("\n".join(lines))
+        print("\n".join(lines))
+        if args.stages:
+            print(_stages(generated / "initiation.csv", Path(scratch), args.repeat))
     print("load average (1, 5, 15 min) at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 
 

@@ -302,31 +302,46 @@ def _parallel_blocks(
         )
 
 
-def _segments(handle: io.BufferedReader, digest: hashlib._Hash | None) -> Iterator[bytes]:
+def _segments(handle: io.BufferedReader, digest: hashlib._Hash | None) -> Iterator[memoryview]:
     """The file in pieces of about _SEGMENT_BYTES, each cut after a line end that is not
     inside a quoted value (the quotes before it are even in number; a doubled quote inside a
-    value counts twice), so every piece holds whole records."""
-    carry = b""
-    while chunk := handle.read(_SEGMENT_BYTES):
+    value counts twice), so every piece holds whole records.
+
+    One buffer serves every piece (fresh memory per piece costs more than the copy it saves),
+    so a piece is valid only until the next is asked for: Arrow's reader copies the values
+    out before that. The few bytes after a cut move to the buffer's start."""
+    buffer = bytearray(_SEGMENT_BYTES)
+    carried = 0
+    while True:
+        if len(buffer) - carried < _SEGMENT_BYTES:  # a record longer than a segment
+            larger = bytearray(carried + _SEGMENT_BYTES)
+            larger[:carried] = buffer[:carried]
+            buffer = larger
+        view = memoryview(buffer)
+        count = handle.readinto(view[carried : carried + _SEGMENT_BYTES])
+        if not count:
+            break
         if digest is not None:
-            digest.update(chunk)
-        data = carry + chunk
-        cut = _last_record_end(data)
+            digest.update(view[carried : carried + count])
+        filled = carried + count
+        cut = _last_record_end(buffer, filled)
         if cut < 0:
-            carry = data
+            carried = filled
             continue
-        yield data[: cut + 1]
-        carry = data[cut + 1 :]
-    if carry.strip():
-        yield carry
+        yield view[: cut + 1]
+        rest = bytes(view[cut + 1 : filled])
+        buffer[: len(rest)] = rest
+        carried = len(rest)
+    if buffer[:carried].strip():
+        yield memoryview(buffer)[:carried]
 
 
-def _last_record_end(data: bytes) -> int:
-    """Offset of the last newline of ``data`` outside quotes (``data`` starts a record)."""
-    quotes = data.count(b'"')
-    end = data.rfind(b"\n")
-    while end >= 0:
-        if (quotes - data.count(b'"', end)) % 2 == 0:
-            return end
-        end = data.rfind(b"\n", 0, end)
+def _last_record_end(data: bytearray, end: int) -> int:
+    """Offset of the last newline in ``data[:end]`` outside quotes (``data`` starts a record)."""
+    quotes = data.count(b'"', 0, end)
+    line_end = data.rfind(b"\n", 0, end)
+    while line_end >= 0:
+        if (quotes - data.count(b'"', line_end, end)) % 2 == 0:
+            return line_end
+        line_end = data.rfind(b"\n", 0, line_end)
     return -1

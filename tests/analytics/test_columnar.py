@@ -25,7 +25,7 @@ record = st.lists(field, min_size=1, max_size=4).map(lambda fields: b",".join(fi
 
 def _pieces(data: bytes, size: int, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     monkeypatch.setattr(columnar, "_SEGMENT_BYTES", size)
-    return list(columnar._segments(io.BufferedReader(io.BytesIO(data)), None))
+    return [bytes(piece) for piece in columnar._segments(io.BufferedReader(io.BytesIO(data)), None)]
 
 
 @given(records=st.lists(record, min_size=1, max_size=30), size=st.integers(1, 64))
