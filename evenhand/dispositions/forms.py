@@ -55,6 +55,54 @@ class DispositionForm(forms.Form):
         )
 
 
+class DispositionCorrectionForm(forms.Form):
+    """A correction of a current disposition: the fields the API's PUT takes, and the version
+    and values the editor read (so a conflict can say what someone else changed)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    read = forms.CharField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(choices=DispositionKind.choices, label="Disposition")
+    disposed_on = forms.DateField(widget=DATE, label="Date")
+    performed_consideration = forms.BooleanField(
+        required=False, label="Given for performed consideration (terms performed)"
+    )
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    reinstatement_deadline = forms.DateField(
+        widget=DATE, required=False, label="Reinstatement deadline (SOL only)"
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+
+class TermMoveForm(forms.Form):
+    """A new due date for an open term (a deadline the court extended, or a date mistyped)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    read = forms.CharField(widget=forms.HiddenInput, required=False)
+    due_on = forms.DateField(widget=DATE, label="New due date")
+
+
+class TermWaiveForm(forms.Form):
+    """Waiving an open term: why, and who ordered it; both go into the audit entry."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    read = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The due date the editor saw; the service keeps it (the version guards against a move).
+    due_on = forms.DateField(widget=forms.HiddenInput)
+    reason = forms.CharField(max_length=300, label="Reason for the waiver")
+    ordered_by = forms.CharField(
+        max_length=150, label="Ordered by (judge or court, and the date of the order)"
+    )
+
+    def waive_reason(self) -> str:
+        """The one text the service records: the reason with who ordered it."""
+        data = self.cleaned_data
+        return f"{data['reason']} (ordered by {data['ordered_by']})"
+
+
 def _programme_choices() -> list[tuple[Any, str]]:
     return [(code, p.name) for code, p in active_ruleset().programmes.items()]
 

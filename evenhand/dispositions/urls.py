@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import correction_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "cases/<int:case_id>/dispositions/record/",
         views.disposition_record_view,
         name="disposition-record",
+    ),
+    path(
+        "cases/<int:case_id>/dispositions/<int:disposition_id>/correct/",
+        correction_views.disposition_correct_view,
+        name="disposition-correct",
     ),
     path(
         "cases/<int:case_id>/dispositions/enrol/",
@@ -33,6 +38,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("enrolments/<int:enrolment_id>/", views.enrolment_detail_view, name="enrolment-detail"),
     path("enrolments/<int:enrolment_id>/terms/", views.term_add_view, name="term-add"),
     path("enrolments/<int:enrolment_id>/log/", views.term_entry_view, name="term-entry"),
+    path(
+        "enrolments/<int:enrolment_id>/terms/<int:term_id>/due-date/",
+        correction_views.term_move_view,
+        name="term-move",
+    ),
+    path(
+        "enrolments/<int:enrolment_id>/terms/<int:term_id>/waive/",
+        correction_views.term_waive_view,
+        name="term-waive",
+    ),
     path(
         "enrolments/<int:enrolment_id>/complete/",
         views.enrolment_complete_view,

@@ -4,6 +4,7 @@ completion log, the overdue and due-soon lists, and charging with the re-prosecu
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from evenhand.accounts.current import signed_in_user
 from evenhand.cases.selectors import case_ids_for_numbers
+from evenhand.screening.policies import CaseAction, allowed_actions
 from evenhand.screening.views import errors_into
 
 from . import services
+from .edits import Conflict, sign, term_snapshot
 from .forms import (
     CheckedChargeForm,
     CompletionForm,
@@ -28,6 +31,8 @@ from .forms import (
     SameConductForm,
     TermEntryForm,
     TermForm,
+    TermMoveForm,
+    TermWaiveForm,
 )
 from .models import (
     DISPOSITION_DESCRIPTIONS,
@@ -36,9 +41,13 @@ from .models import (
     EnrolmentStatus,
     TermEntryKind,
     TermKind,
+    TermStatus,
 )
 from .selectors import (
     BarFinding,
+    DispositionsOverview,
+    EnrolmentDetail,
+    TermRow,
     dispositions_overview,
     due_soon_terms,
     eligibility_evaluate,
@@ -64,11 +73,10 @@ def _run(form: Form, action: Callable[[], object]) -> bool:
     return False
 
 
-@login_required
-@require_GET
-def case_dispositions_view(request: HttpRequest, case_id: int) -> HttpResponse:
+def _case_page(
+    request: HttpRequest, overview: DispositionsOverview, link_form: SameConductForm
+) -> HttpResponse:
     user = signed_in_user(request)
-    overview = dispositions_overview(user=user, case_id=case_id)
     return render(
         request,
         "dispositions/case.html",
@@ -76,9 +84,18 @@ def case_dispositions_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "overview": overview,
             "case": overview.case,
             "descriptions": DISPOSITION_DESCRIPTIONS,
-            "link_form": SameConductForm(),
+            "link_form": link_form,
+            # Correction links only for those the policy lets dispose: no dead buttons.
+            "may_dispose": CaseAction.DISPOSE in allowed_actions(user, overview.case),
         },
     )
+
+
+@login_required
+@require_GET
+def case_dispositions_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    overview = dispositions_overview(user=signed_in_user(request), case_id=case_id)
+    return _case_page(request, overview, SameConductForm())
 
 
 @login_required
@@ -184,20 +201,82 @@ def enrolment_detail_view(request: HttpRequest, enrolment_id: int) -> HttpRespon
     return _enrolment_page(request, detail_id=enrolment_id)
 
 
+@dataclass(frozen=True)
+class TermEdit:
+    """A term row with its change forms; None where the term cannot be changed here."""
+
+    row: TermRow
+    move_form: Form | None
+    waive_form: Form | None
+
+
+@dataclass
+class RefusedTermChange:
+    """A term change refused; `shown_in_row` once its form is back in the term's row (a term
+    no longer open has no forms, so its errors are shown above the table instead)."""
+
+    term_id: int
+    form: Form
+    conflict: Conflict | None = None
+    shown_in_row: bool = False
+
+
+def term_form_prefix(kind: str, term_id: int) -> str:
+    # One pair of forms per term row: the prefix keeps their ids and labels apart.
+    return f"{kind}-{term_id}"
+
+
+def _term_edits(
+    detail: EnrolmentDetail, *, editable: bool, refused: RefusedTermChange | None
+) -> list[TermEdit]:
+    edits = []
+    for row in detail.rows:
+        term = row.term
+        if not editable or term.status != TermStatus.OPEN:
+            edits.append(TermEdit(row=row, move_form=None, waive_form=None))
+            continue
+        read = {"version": term.version, "read": sign(term_snapshot(term))}
+        move: Form = TermMoveForm(
+            initial={**read, "due_on": term.due_on}, prefix=term_form_prefix("move", term.pk)
+        )
+        waive: Form = TermWaiveForm(
+            initial={**read, "due_on": term.due_on}, prefix=term_form_prefix("waive", term.pk)
+        )
+        if refused is not None and refused.term_id == term.pk:
+            if isinstance(refused.form, TermMoveForm):
+                move = refused.form
+            else:
+                waive = refused.form
+            refused.shown_in_row = True
+        edits.append(TermEdit(row=row, move_form=move, waive_form=waive))
+    return edits
+
+
 def _enrolment_page(
-    request: HttpRequest, *, detail_id: int, forms: dict[str, Form] | None = None
+    request: HttpRequest,
+    *,
+    detail_id: int,
+    forms: dict[str, Form] | None = None,
+    refused: RefusedTermChange | None = None,
+    detail: EnrolmentDetail | None = None,
 ) -> HttpResponse:
-    """The enrolment with its terms and log; `forms` re-shows a refused form with its errors."""
+    """The enrolment with its terms and log; `forms` re-shows a refused form with its errors,
+    `refused` a refused change of one term (with the conflict, if that was why); `detail`
+    when the caller has just read it."""
     user = signed_in_user(request)
-    detail = enrolment_detail(user=user, enrolment_id=detail_id)
+    detail = detail or enrolment_detail(user=user, enrolment_id=detail_id)
     enrolment = detail.enrolment
     today = timezone.localdate()
+    active = enrolment.status == EnrolmentStatus.ACTIVE
+    may_change_terms = active and CaseAction.DISPOSE in allowed_actions(user, enrolment.case)
     context: dict[str, object] = {
         "detail": detail,
         "enrolment": enrolment,
         "case": enrolment.case,
-        "active": enrolment.status == EnrolmentStatus.ACTIVE,
+        "active": active,
         "today": today,
+        "term_edits": _term_edits(detail, editable=may_change_terms, refused=refused),
+        "term_change_refused": refused,
         "term_form": TermForm(initial={"due_on": enrolment.ends_on}),
         "entry_kinds": TermEntryKind.choices,
         "completion_form": CompletionForm(
@@ -403,14 +482,4 @@ def same_conduct_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
         ):
             messages.success(request, "Linked as the same conduct.")
             return redirect("case-dispositions", case_id=case_id)
-    overview = dispositions_overview(user=user, case_id=case_id)
-    return render(
-        request,
-        "dispositions/case.html",
-        {
-            "overview": overview,
-            "case": overview.case,
-            "descriptions": DISPOSITION_DESCRIPTIONS,
-            "link_form": form,
-        },
-    )
+    return _case_page(request, dispositions_overview(user=user, case_id=case_id), form)
