@@ -39,8 +39,10 @@ MAX_BATCH = 8_192
 # Ranked ids fetched at once: ranking costs the same for 64 ids or 2,048 (every match is
 # scored either way), so the widening rounds reuse one ranked list.
 RANKED_PREFETCH = 2_048
-# Relevance ties (equal scores) fall back to the newest record, then the newest index row.
-RELEVANCE_ORDER = ("rank", "-occurred_on", "-id")
+# bm25 weighing title, people and body 10:4:1, as FTS5's rank column. Relevance ties (equal
+# scores) fall back to the newest record, then the newest index row (on SQLite to the newest
+# index row only, which FTS5 knows without reading the content table).
+_FTS_RANK = "bm25(10.0, 4.0, 1.0)"
 
 
 class Order(enum.StrEnum):
@@ -68,12 +70,17 @@ def ranked(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
         return documents.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query) * Value(-1.0, output_field=FloatField())
         )
-    # FTS5: the MATCH drives the join; bm25 weighs title, people and body 10:4:1.
+    # FTS5: the MATCH drives the join; its rank column is bm25 weighing title, people and
+    # body 10:4:1 (cheaper than calling bm25() as a function on every match).
     return documents.extra(
         tables=["search_fts"],
-        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
-        params=[fts5_match(list(terms))],
-        select={"rank": "bm25(search_fts, 10.0, 4.0, 1.0)"},
+        where=[
+            "search_fts.rowid = search_searchdocument.id",
+            "search_fts MATCH %s",
+            "search_fts.rank MATCH %s",
+        ],
+        params=[fts5_match(list(terms)), _FTS_RANK],
+        select={"rank": "search_fts.rank"},
     )
 
 
@@ -126,30 +133,63 @@ def estimated_matches(terms: Sequence[Term]) -> int:
     return int(row[0]) if row else 0
 
 
-def candidates(
-    terms: Sequence[Term],
-    order: Order,
-    narrow: Callable[[QuerySet[SearchDocument]], QuerySet[SearchDocument]],
-) -> QuerySet[SearchDocument, int]:
-    """Ids of the matching documents (narrowed by the search's filters), in the order the
-    searcher will see them; a total order, so every page is cut from the same sequence."""
+Narrowing = Callable[[QuerySet[SearchDocument]], QuerySet[SearchDocument]]
+Candidates = Callable[[int, int], list[int]]
+
+
+def candidates(terms: Sequence[Term], order: Order, narrow: Narrowing | None) -> Candidates:
+    """A slice (start, stop) of the ids of the matching documents, narrowed by `narrow` (the
+    search's filters; None: nothing to narrow), in the order the searcher will see them: a
+    total order, so every page is cut from the same sequence."""
+    if connection.vendor == "sqlite" and narrow is None:
+        return _fts5_only(terms, order)
+    narrowing = narrow or (lambda documents: documents)
     if order is Order.RELEVANCE:
-        return narrow(ranked(terms)).order_by(*RELEVANCE_ORDER).values_list("id", flat=True)
-    if connection.vendor == "postgresql":
+        relevance: tuple[str, ...] = ("rank", "-occurred_on", "-id")
+        if connection.vendor == "sqlite":
+            relevance = ("rank", "-id")  # the same order as _fts5_only's
+        ordered = narrowing(ranked(terms)).order_by(*relevance).values_list("id", flat=True)
+    elif connection.vendor == "postgresql":
         # The primary key's index, walked backwards, each row tested against the query.
-        newest = narrow(matching(terms)).order_by("-id")
+        ordered = narrowing(matching(terms)).order_by("-id").values_list("id", flat=True)
     else:
         # FTS5 hands out its matches in rowid order for free (rowid = the index row's id);
         # ordering by the content table's id instead would sort every match.
-        newest = narrow(
+        ordered = narrowing(
             SearchDocument.objects.extra(
                 tables=["search_fts"],
                 where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
                 params=[fts5_match(list(terms))],
                 order_by=["-search_fts.rowid"],
             )
+        ).values_list("id", flat=True)
+
+    def ordered_slice(start: int, stop: int) -> list[int]:
+        return list(ordered[start:stop])
+
+    return ordered_slice
+
+
+def _fts5_only(terms: Sequence[Term], order: Order) -> Candidates:
+    """Unnarrowed candidates on SQLite from the FTS5 table alone: `ORDER BY rank` is scored
+    inside FTS5 and `ORDER BY rowid DESC` is its natural order, neither touching the
+    content table."""
+    if order is Order.RELEVANCE:
+        sql = (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rank MATCH %s "
+            "ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
         )
-    return newest.values_list("id", flat=True)
+        params: list[str | int] = [fts5_match(list(terms)), _FTS_RANK]
+    else:
+        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s"  # noqa: E501
+        params = [fts5_match(list(terms))]
+
+    def ordered_slice(start: int, stop: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, stop - start, start])
+            return [int(row[0]) for row in cursor.fetchall()]
+
+    return ordered_slice
 
 
 @dataclass(frozen=True)
@@ -162,7 +202,7 @@ class Walk:
 
 
 def walk(
-    ordered: QuerySet[SearchDocument, int],
+    ordered: Candidates,
     order: Order,
     allowed: Callable[[list[int]], set[int]],
     needed: int,
@@ -180,10 +220,10 @@ def walk(
         if order is Order.NEWEST:
             # The database walks its index in order and stops; re-walking the skipped head
             # costs at most as much again as the last round (the batches double).
-            return list(ordered[start:stop])
+            return ordered(start, stop)
         if stop > len(prefetched) and not prefetched_all:
             limit = max(RANKED_PREFETCH, 4 * stop)
-            prefetched = list(ordered[:limit])
+            prefetched = ordered(0, limit)
             prefetched_all = len(prefetched) < limit
         return prefetched[start:stop]
 

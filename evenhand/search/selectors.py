@@ -165,8 +165,10 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
     # only. The count is exact up to a horizon and otherwise "more than" it: both depend on
     # the visible hits alone, never on how many hidden ones were passed over to find them.
     horizon = max((page + 1) * page_size, COUNT_HORIZON)
+    unfiltered = filters == SearchFilters(page=filters.page, page_size=filters.page_size)
+    narrow = None if unfiltered and reader is None else _narrowing(filters, user)
     found = ranking.walk(
-        ranking.candidates(terms, order, lambda documents: _narrowed(documents, filters, user)),
+        ranking.candidates(terms, order, narrow),
         order,
         _access_check(visible, reader, sealed),
         needed=horizon + 1,
@@ -315,6 +317,10 @@ def _kind_condition(kind: HitKind) -> Q:
     if kind == HitKind.HELD_MESSAGE:
         return Q(kind=DocumentKind.MESSAGE, status=MessageStatus.HELD)
     return Q(kind=kind.value)
+
+
+def _narrowing(filters: SearchFilters, searcher: User) -> ranking.Narrowing:
+    return lambda documents: _narrowed(documents, filters, searcher)
 
 
 def _narrowed(

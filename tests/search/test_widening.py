@@ -15,11 +15,13 @@ from evenhand.cases import services as cases
 from evenhand.cases.models import CaseEventKind
 from evenhand.screening.models import ScreenKind
 from evenhand.screening.services import screen_raise
+from evenhand.sealing.models import SealingKind
+from evenhand.sealing.services import OrderParticulars, sealing_order_record
 from evenhand.search import ranking, selectors
 from evenhand.search.query import parse
 from evenhand.search.selectors import HitKind, SearchFilters
 from tests.factories import json_object
-from tests.search.factories import Office, make_office, search, send
+from tests.search.factories import VALE_NUMBER, Office, make_office, search, send
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +61,20 @@ def _mixed_messages(office: Office, hidden: int) -> list[int]:
         memo="Do not discuss the case.",
     )
     return visible
+
+
+def _seal(office: Office) -> None:
+    sealing_order_record(
+        actor=office.raman,
+        case_id=office.vale_case.pk,
+        kind=SealingKind.IMMEDIATE,
+        particulars=OrderParticulars(
+            court="Circuit Court of Cook County",
+            judge="Rosa Castellanos",
+            order_date=dt.date(2019, 3, 26),
+            order_reference="2019-SO-0001",
+        ),
+    )
 
 
 def _every_page(user: User, query: str, page_size: int) -> list[int]:
@@ -158,3 +174,44 @@ def test_the_count_and_pages_do_not_change_with_the_hidden_matches(
         )
     assert len(search(office.records, "timeline", SearchFilters(page_size=50)).hits) == 24
     assert seen() == before
+
+
+@pytest.mark.usefixtures("small_batches")
+@pytest.mark.parametrize("rank_limit", [10_000, 3])
+def test_sealed_records_ranked_first_are_passed_over_on_an_unfiltered_search(
+    monkeypatch: pytest.MonkeyPatch, rank_limit: int
+) -> None:
+    """The records office's unfiltered search reads the ranking straight from the full-text
+    index (no filter to apply): the sealed case's records are refused by the checks there."""
+    office = make_office()
+    for number in range(6):
+        send(
+            office.raman,
+            [office.keogh],
+            f"timeline timeline timeline sealed {number}",
+            case_ids=(office.vale_case.pk,),
+        )
+    for number in range(3):
+        send(office.raman, [office.keogh], f"timeline open {number} of the file and more words")
+    before = _every_page(office.records, "timeline", page_size=50)
+    _seal(office)
+    monkeypatch.setattr(ranking, "RANK_LIMIT", rank_limit)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")
+    pages = []
+    page = 1
+    while True:
+        results = search(office.records, "timeline", SearchFilters(page=page, page_size=1))
+        pages.append(results)
+        if not results.has_next:
+            break
+        page += 1
+    found = [hit.object_id for results in pages for hit in results.hits]
+    assert len(found) == 3
+    assert {results.withheld_case_numbers for results in pages} == {(VALE_NUMBER,)}
+    assert pages[0].newest_first == (rank_limit == 3)
+    if rank_limit == 3:
+        assert found == sorted(found, reverse=True)
+    else:
+        assert found == [message_id for message_id in before if message_id in found]
