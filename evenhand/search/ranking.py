@@ -30,7 +30,7 @@ from .query import Term, fts5_match
 
 # More (estimated) matches than this and a query is listed newest first instead of ranked:
 # scoring every match is what made broad searches take seconds (bench/RESULTS.md §8).
-RANK_LIMIT = 10_000
+RANK_LIMIT = 5_000
 PHRASE_ESTIMATE_FACTOR = 10
 # Candidates checked in the first round; each further round checks twice as many, up to
 # MAX_BATCH (an SQL parameter list stays far below SQLite's limit of 32,766).
