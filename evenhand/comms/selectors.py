@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from evenhand.accounts.models import User
 from evenhand.screening.policies import OVERSIGHT, CaseAction, visible_cases
 
-from .models import Attachment, BreachReport, Message, MessageCase, MessageStatus
+from .models import (
+    Attachment,
+    BreachReport,
+    Message,
+    MessageCase,
+    MessageRecipient,
+    MessageStatus,
+)
 
 READABLE_BY_RECIPIENTS = (MessageStatus.DELIVERED, MessageStatus.RELEASED)
 # Lists show attachment names and sizes; the bytes (up to 10 MB each) load only on download.
 _ATTACHMENT_NAMES = Prefetch("attachments", queryset=Attachment.objects.defer("content"))
+# Recipients with their users in one query rather than two.
+_RECIPIENTS = Prefetch("recipients", queryset=MessageRecipient.objects.select_related("user"))
 
 
 def messages_visible_to(user: User) -> QuerySet[Message]:
@@ -78,6 +90,43 @@ def message_search(*, user: User, filters: MessageFilters) -> QuerySet[Message]:
 
 def inbox(*, user: User) -> QuerySet[Message]:
     return message_search(user=user, filters=MessageFilters()).filter(recipients__user=user)
+
+
+class _MessagesById(Sequence[Message]):
+    """Messages by a list of ids, in its order; each slice is read in one small query."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Message: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Message]: ...
+    def __getitem__(self, index: int | slice) -> Message | list[Message]:
+        if isinstance(index, int):
+            return self[index : index + 1 or None][0]
+        ids = self.ids[index]
+        by_id = {
+            message.pk: message
+            for message in Message.objects.filter(pk__in=ids)
+            .select_related("sender", "thread", "breach")
+            .prefetch_related(_RECIPIENTS, "cases", _ATTACHMENT_NAMES)
+        }
+        return [by_id[pk] for pk in ids]
+
+
+def inbox_page(*, user: User, number: str | None, per_page: int) -> Page[Message]:
+    """One page of the inbox, newest first.
+
+    The visibility rules make a large query that costs more to build in Python than to run,
+    so it is built and run once, for the ids of the whole inbox (one integer per message:
+    their number is the count, so paging needs no second query of that size); the page's
+    messages are then read by id in a small query."""
+    ids = list(inbox(user=user).values_list("pk", flat=True))
+    return Paginator(_MessagesById(ids), per_page).get_page(number)
 
 
 def thread_messages(*, user: User, thread_id: int) -> list[Message]:

@@ -28,7 +28,7 @@ from .selectors import (
     MessageFilters,
     attachment_for,
     held_messages,
-    inbox,
+    inbox_page,
     message_search,
     thread_messages,
 )
@@ -47,8 +47,8 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox(user=signed_in_user(request)), PER_PAGE).get_page(
-        request.GET.get("page")
+    page = inbox_page(
+        user=signed_in_user(request), number=request.GET.get("page"), per_page=PER_PAGE
     )
     return render(request, "comms/inbox.html", {"page": page, "title": "Inbox"})
 
