@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from bench.common import (
     add_target_arguments,
     analyze,
+    apply_pending_migrations,
     bulk_insert,
     database_exists,
     format_table,
@@ -330,6 +331,13 @@ def _totals(outcomes: Sequence[SearchResults]) -> str:
     return "; ".join(parts)
 
 
+def _migrate_reused() -> None:
+    """The project moves on while the data stays: bring the schema up to date first."""
+    applied = apply_pending_migrations()
+    if applied:
+        print(f"applied migrations to the reused database: {', '.join(applied)}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_target_arguments(parser)
@@ -361,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.measure_only:
         from evenhand.comms.models import Message  # noqa: PLC0415
 
+        _migrate_reused()
         meta = {**meta, "messages": str(Message.objects.count())}
         meta.setdefault("index_seconds", "n/a (load cut short)")
     elif meta.get("messages") != str(args.messages):
@@ -369,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         generated = generate(args.messages, args.seed, index_by=args.index_by)
         write_meta(generated)
         meta = {key: str(value) for key, value in generated.items()}
+    else:
+        _migrate_reused()
     if args.load_only:
         return 0
     print(machine_line())
