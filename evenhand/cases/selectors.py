@@ -6,11 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from evenhand.accounts.models import User
@@ -57,11 +57,12 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
         # A whole case number: the unique index answers it.
         cases = cases.filter(number=query.upper())
     elif query:
-        participant_match = Participant.objects.filter(case=OuterRef("pk")).filter(
-            _name_matches(query)
-        )
+        # Each part is looked up through an index and gives a set of case ids; the number and
+        # title are short columns of the case row itself.
         condition = (
-            Q(number__icontains=query) | Q(title__icontains=query) | Q(Exists(participant_match))
+            Q(number__icontains=query)
+            | Q(title__icontains=query)
+            | Q(pk__in=_participants_matching(query).values("case_id"))
         )
         # Statute text is matched against the ruleset's few statutes here, so the database
         # looks charges up by key (indexed) instead of scanning every charge's citation.
@@ -120,17 +121,50 @@ def _statutes_matching(query: str) -> list[str]:
     ]
 
 
-def _name_matches(query: str) -> Q:
-    """A participant whose name, full name or alias contains every word of the query."""
-    condition = Q()
+# SQLite's lower() folds ASCII letters only (as its LIKE does), so the query words are folded
+# the same way there; PostgreSQL's lower() folds every script, as str.lower() does.
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _folded(word: str) -> str:
+    return word.translate(_ASCII_LOWER) if connection.vendor == "sqlite" else word.lower()
+
+
+def _starts_with(column: str, word: str) -> Q:
+    """`column` starts with `word`, ignoring case, through an index on lower(column):
+    PostgreSQL's text_pattern_ops index answers LIKE 'word%'; SQLite uses its expression index
+    only for a range, which under its binary collation is exactly the prefix."""
+    folded = _folded(word)
+    if connection.vendor != "sqlite":
+        return Q(**{f"{column}_folded__startswith": folded})
+    # The highest code point after the prefix bounds every name that starts with it.
+    return Q(**{f"{column}_folded__gte": folded, f"{column}_folded__lt": f"{folded}\U0010ffff"})
+
+
+def _people_matching_word(word: str) -> QuerySet[Any, int]:
+    """Ids of the people whose first or last name starts with `word`, or one of whose aliases
+    contains it (there are few aliases, and an alias may be two words: "Big Sal"). A union, so
+    that each part is answered by its own index: an OR of the three makes the databases read
+    every person."""
+    people = Person.objects.annotate(
+        first_name_folded=Lower("first_name"), last_name_folded=Lower("last_name")
+    ).order_by()
+    by_first = people.filter(_starts_with("first_name", word)).values_list("pk", flat=True)
+    by_last = people.filter(_starts_with("last_name", word)).values_list("pk", flat=True)
+    by_alias = (
+        PersonAlias.objects.filter(name__icontains=word)
+        .order_by()
+        .values_list("person_id", flat=True)
+    )
+    return by_first.union(by_last, by_alias)
+
+
+def _participants_matching(query: str) -> QuerySet[Participant]:
+    """Participants whose person matches every word of the query (`_people_matching_word`)."""
+    participants = Participant.objects.order_by()
     for word in query.split()[:6]:
-        alias_match = PersonAlias.objects.filter(person=OuterRef("person"), name__icontains=word)
-        condition &= (
-            Q(person__first_name__icontains=word)
-            | Q(person__last_name__icontains=word)
-            | Q(Exists(alias_match))
-        )
-    return condition
+        participants = participants.filter(person_id__in=_people_matching_word(word))
+    return participants
 
 
 @dataclass(frozen=True)
@@ -201,6 +235,11 @@ class RoleChangeLine:
     reason: str
     changed_by: str
 
+    @property
+    def changed_on(self) -> str:
+        """The local date, as the page shows it."""
+        return timezone.localtime(self.changed_at).date().isoformat()
+
 
 @dataclass(frozen=True, slots=True)
 class ParticipantLine:
@@ -233,6 +272,16 @@ class EventLine:
     kind_label: str
     summary: str
     recorded_by: str
+
+    # The page shows times in local time. Formatted here: the template's date filter costs
+    # several times more, once per event.
+    @property
+    def occurred_iso(self) -> str:
+        return timezone.localtime(self.occurred_at).isoformat()
+
+    @property
+    def occurred_label(self) -> str:
+        return timezone.localtime(self.occurred_at).isoformat(" ", "minutes")
 
 
 @dataclass(frozen=True, slots=True)

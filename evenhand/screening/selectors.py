@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditEntry
@@ -80,6 +86,59 @@ def flags_on_case(*, user: User, case: Case) -> QuerySet[ConflictFlag]:
     if user.role not in OVERSIGHT:
         flags = flags.filter(Q(staff=user))
     return flags.select_related("staff", "person", "resolved_by").order_by("-created_at")
+
+
+@dataclass(frozen=True, slots=True)
+class FlagLine:
+    """One conflict flag as the case page shows it."""
+
+    staff: str
+    basis: str
+    status: str
+    status_label: str
+    resolution_note: str
+    created_at: datetime
+
+    @property
+    def created_label(self) -> str:
+        """Local time to the minute, as the page shows it."""
+        return timezone.localtime(self.created_at).isoformat(" ", "minutes")
+
+
+_STATUS_LABELS: dict[str, str] = dict(ConflictStatus.choices)
+
+# The case page shows the flags on every visit: plain SQL, as for the page's other lists.
+_FLAG_LINES_SQL = (
+    "SELECT f.basis, f.status, f.resolution_note, f.created_at, "
+    "u.username, u.first_name, u.last_name FROM {flags} f "
+    "JOIN {users} u ON u.id = f.staff_id WHERE f.case_id = %s{own} "
+    "ORDER BY f.created_at DESC, f.id DESC"
+)
+
+
+def flag_lines_on_case(*, user: User, case: Case) -> list[FlagLine]:
+    """`flags_on_case` for the case page, as lines: oversight sees every flag on the case,
+    anyone else only their own."""
+    oversees = user.role in OVERSIGHT
+    sql = _FLAG_LINES_SQL.format(
+        flags=connection.ops.quote_name(ConflictFlag._meta.db_table),
+        users=connection.ops.quote_name(User._meta.db_table),
+        own="" if oversees else " AND f.staff_id = %s",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [case.pk] if oversees else [case.pk, user.pk])
+        rows = cursor.fetchall()
+    return [
+        FlagLine(
+            staff=f"{first} {last}".strip() or username,
+            basis=basis,
+            status=status,
+            status_label=_STATUS_LABELS.get(status, status),
+            resolution_note=note,
+            created_at=at if timezone.is_aware(at) else timezone.make_aware(at, dt.UTC),
+        )
+        for basis, status, note, at, username, first, last in rows
+    ]
 
 
 def audit_entries_readable(*, user: User) -> QuerySet[AuditEntry]:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from evenhand.accounts.current import signed_in_user
 from evenhand.appointments.selectors import petitions_on_case
-from evenhand.cases.models import Case
+from evenhand.cases.models import Case, SpecialProsecution
 from evenhand.cases.selectors import (
     CaseFilters,
     PageOf,
@@ -24,13 +26,47 @@ from evenhand.cases.selectors import (
 )
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, allowed_actions
-from evenhand.screening.selectors import flags_on_case, screens_on_case
+from evenhand.screening.selectors import flag_lines_on_case, screens_on_case, sees_all_screens
 
 from .forms import CaseSearchForm
 
 CASES_PER_PAGE = 25
 AUDIT_ENTRIES_PER_PAGE = 50
 PAGE_DIGITS = 6  # a page number longer than this is nonsense: show the first page
+COUNT_LIMIT = 1000  # the case list counts this far, then says "1,000+"
+
+
+if TYPE_CHECKING:
+    _CasePaginator = Paginator[Case]
+else:  # Django's Paginator is generic only in its type stubs
+    _CasePaginator = Paginator
+
+
+class BoundedPaginator(_CasePaginator):
+    """Counts no further than COUNT_LIMIT: a list or search that matches more shows "1,000+"
+    and its first COUNT_LIMIT cases, in pages. Counting every match of a broad search costs a
+    pass over every case the user may see; counting to the limit stops there."""
+
+    def __init__(self, cases: QuerySet[Case], per_page: int) -> None:
+        super().__init__(cases, per_page)
+        self.cases = cases
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._counted > COUNT_LIMIT
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.cases.order_by()[: COUNT_LIMIT + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_LIMIT)
+
+    @property
+    def count_label(self) -> str:
+        """The count as the page shows it: "1,000+" past the limit."""
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
 
 
 @require_GET
@@ -52,12 +88,13 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = CaseSearchForm(request.GET or None)
     filters = form.filters() if form.is_valid() else CaseFilters()
-    paginator = Paginator(case_list(user=user, filters=filters), CASES_PER_PAGE)
+    paginator = BoundedPaginator(case_list(user=user, filters=filters), CASES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
+        "selects": [form["status"], form["offense_class"], form["statute"]],
         "page": page,
         "querystring": query.urlencode(),
         "classes": active_ruleset().classes,
@@ -120,9 +157,16 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
         "events_links": _page_links(request, page.events, "events", "timeline-h"),
         "can_edit": CaseAction.EDIT in allowed,
         "can_charge": CaseAction.CHARGE in allowed,
-        "flags": flags_on_case(user=user, case=case),
-        "screens": screens_on_case(user=user, case=case),
-        "petitions": petitions_on_case(case=case),
+        "flags": flag_lines_on_case(user=user, case=case),
+        # Only those who oversee screens see them; for anyone else the template would still
+        # build and run the empty query.
+        "screens": list(screens_on_case(user=user, case=case)) if sees_all_screens(user) else [],
+        # Shown only on a case awaiting or under a special prosecutor.
+        "petitions": (
+            petitions_on_case(case=case)
+            if case.special_prosecution != SpecialProsecution.NONE
+            else []
+        ),
     }
     return render(request, "cases/detail.html", context)
 
