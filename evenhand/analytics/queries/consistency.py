@@ -354,38 +354,44 @@ def compare_on(
 ) -> Comparison:
     """The comparison from one lookup (sql/consistency.sql) on any engine's runner."""
     params = {**proposal.params(), **period.params()}
-    histograms: dict[str, list[tuple[int, int]]] = {group: [] for group in GROUPS}
-    tallies: dict[str, list[tuple[str, int, int, int]]] = {group: [] for group in GROUPS}
-    for group, total, outcome, participants, charges, reduced, ranked in runner.rows(
+    # Summed over the years of the period: {group: {count total: participants}} and
+    # {group: {outcome: [charges, reduced, ranked]}}.
+    histograms: dict[str, dict[int, int]] = {group: {} for group in GROUPS}
+    tallies: dict[str, dict[str, list[int]]] = {group: {} for group in GROUPS}
+    for group, _year, total, outcome, participants, charges, reduced, ranked in runner.rows(
         "consistency", params
     ):
         if outcome:
-            tallies[group].append((str(outcome), int(charges), int(reduced), int(ranked)))
+            tally = tallies[group].setdefault(str(outcome), [0, 0, 0])
+            tally[0] += int(charges)
+            tally[1] += int(reduced)
+            tally[2] += int(ranked)
         elif participants:
-            histograms[group].append((int(total), int(participants)))
+            counts = histograms[group]
+            counts[int(total)] = counts.get(int(total), 0) + int(participants)
     count = proposal.count_total
     positions = {
         group: GroupPosition(
             group=group,
-            participants=sum(n for _, n in rows),
-            below=sum(n for total, n in rows if total < count),
-            equal=sum(n for total, n in rows if total == count),
-            highest=max((total for total, _ in rows), default=0),
+            participants=sum(counts.values()),
+            below=sum(n for total, n in counts.items() if total < count),
+            equal=counts.get(count, 0),
+            highest=max(counts, default=0),
         )
-        for group, rows in histograms.items()
+        for group, counts in histograms.items()
     }
     outcomes = {
         group: GroupOutcomes(
             group=group,
             shares=tuple(
-                OutcomeShare(Outcome(outcome), sum(c for o, c, _, _ in rows if o == outcome))
+                OutcomeShare(outcome, tallies[group][outcome.value][0])
                 for outcome in Outcome
-                if any(o == outcome for o, _, _, _ in rows)
+                if outcome.value in tallies[group]
             ),
-            reduced=sum(r for _, _, r, _ in rows),
-            ranked=sum(k for _, _, _, k in rows),
+            reduced=sum(tally[1] for tally in tallies[group].values()),
+            ranked=sum(tally[2] for tally in tallies[group].values()),
         )
-        for group, rows in tallies.items()
+        for group in GROUPS
     }
     primary_group = next((g for g in GROUPS if positions[g].participants), "all")
     return Comparison(
@@ -394,5 +400,5 @@ def compare_on(
         releases=releases,
         positions=positions,
         outcomes=outcomes,
-        distribution=tuple(sorted(histograms[primary_group])),
+        distribution=tuple(sorted(histograms[primary_group].items())),
     )
