@@ -281,7 +281,7 @@ class EventLine:
 
     @property
     def occurred_label(self) -> str:
-        return timezone.localtime(self.occurred_at).isoformat(" ", "minutes")
+        return timezone.localtime(self.occurred_at).replace(tzinfo=None).isoformat(" ", "minutes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ class FlagLine:
     @property
     def created_label(self) -> str:
         """Local time to the minute, as the page shows it."""
-        return timezone.localtime(self.created_at).isoformat(" ", "minutes")
+        return timezone.localtime(self.created_at).replace(tzinfo=None).isoformat(" ", "minutes")
 
 
 _STATUS_LABELS: dict[str, str] = dict(ConflictStatus.choices)

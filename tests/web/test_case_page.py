@@ -14,9 +14,17 @@ from django.urls import reverse
 from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.cases import services
-from evenhand.cases.models import AssignmentRole, Case, CaseEventKind, Charge, ParticipantRole
+from evenhand.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseEventKind,
+    Charge,
+    ContactChannel,
+    ParticipantRole,
+    RelationshipKind,
+)
 from evenhand.cases.selectors import CHARGES_PER_PAGE, EVENTS_PER_PAGE
-from tests.factories import add_participant, make_case, make_user
+from tests.factories import add_participant, make_case, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +222,44 @@ def test_people_and_history_render_from_the_page_rows(client: Client, asa: User)
     assert "(change 0)" in participants[0]
     assert f"by {asa.get_full_name()}" in participants[0]
     assert "Team member" in html
+
+
+def test_times_are_shown_in_local_time(client: Client, asa: User) -> None:
+    client = _signed_in(client, asa)
+    case = make_case(actor=asa)
+    _grow(case, asa, events=1)
+    html, _ = _page(client, case)
+    # 15:30 UTC on 2 May 2019 is 10:30 in Chicago (daylight time).
+    assert '<time datetime="2019-05-02T10:30:00-05:00">2019-05-02 10:30</time>' in html
+
+
+def test_conflict_flags_show_to_the_flagged_and_to_oversight_only(
+    client: Client, asa: User
+) -> None:
+    flagged = make_user(role=Role.ASSISTANT_STATES_ATTORNEY, first_name="Dana", last_name="Whit")
+    case = make_case(actor=asa)
+    victim = add_participant(case, actor=asa, role=ParticipantRole.VICTIM)
+    relative = make_person(actor=asa, first_name="Tina", last_name="Vale")
+    services.relationship_add(
+        actor=asa, from_person=relative, to_person=victim.person, kind=RelationshipKind.RELATIVE_OF
+    )
+    services.contact_log(
+        actor=flagged,
+        staff=flagged,
+        person=relative,
+        case_id=case.pk,
+        channel=ContactChannel.TEXT,
+        occurred_at=WHEN,
+        summary="Asks about the investigation.",
+    )
+
+    def conflicts(user: User) -> str:
+        html, _ = _page(_signed_in(client, user), case)
+        return html.split('id="conflicts-h"')[1].split("</section>")[0]
+
+    shown = conflicts(flagged)
+    assert "Dana Whit" in shown
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", shown)
+    assert "Open: awaiting the staff member&#x27;s decision" in shown
+    assert "Dana Whit" not in conflicts(asa)
+    assert "Dana Whit" in conflicts(make_user(role=Role.INSPECTOR_GENERAL))
