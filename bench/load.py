@@ -113,10 +113,11 @@ class Client:
         all_headers = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        reused = self.served_on_connection > 0
         try:
             response = self._send(method, path, body, all_headers)
         except (ConnectionError, http.client.RemoteDisconnected):
-            if not self.served_on_connection or method != "GET":
+            if not reused or method != "GET":
                 raise
             # The server closed the idle keep-alive connection (its keepalive timeout is
             # shorter than a long pause, or the worker was replaced) before reading this
