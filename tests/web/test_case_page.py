@@ -194,6 +194,7 @@ def test_amended_versions_are_listed_apart(client: Client, asa: User) -> None:
     _grow(case, asa, counts=3, amended=2)
     html, _ = _page(client, case)
     assert "Earlier versions of amended counts (2)" in html
+    assert "filed 2019-05-02" in html  # the filing date, as the charges table shows it too
     assert len(_rows(html, "amended")) == 2
     assert len(_rows(html, "charges")) == 3
     assert "3 current counts" in html
