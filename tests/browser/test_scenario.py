@@ -112,7 +112,7 @@ def _log_term(page: Page, term: str, kind: str, amount: str) -> None:
     row = page.get_by_test_id(term)
     row.get_by_label("Entry kind").select_option(label=kind)
     row.get_by_label("Amount").fill(amount)
-    row.get_by_label("Date").fill("2019-03-25")
+    row.get_by_label("Date", exact=True).fill("2019-03-25")
     row.get_by_role("button", name="Log").click()
     expect(page.locator(".messages")).to_contain_text("Logged.")
 
