@@ -48,7 +48,16 @@ class SearchHitOut(Schema):
 
 
 class SearchResultsOut(Schema):
-    total: int
+    total: int = Field(description="Hits you may see; a lower bound when total_is_lower_bound.")
+    total_is_lower_bound: bool = Field(
+        description="True when counting stopped at `total`: there are more hits than that."
+    )
+    newest_first: bool = Field(
+        description=(
+            "True when the words are in too many of the office's records to rank: the hits "
+            "are listed newest first instead of by relevance."
+        )
+    )
     page: int
     page_size: int
     items: list[SearchHitOut]
@@ -80,6 +89,8 @@ def search(request: HttpRequest, filters: Query[SearchQueryIn]) -> SearchResults
     )
     return SearchResultsOut(
         total=results.total,
+        total_is_lower_bound=results.total_is_lower_bound,
+        newest_first=results.newest_first,
         page=results.page,
         page_size=results.page_size,
         items=[

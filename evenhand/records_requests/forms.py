@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.core import signing
 
+from evenhand.search.forms import SEARCH_PAGE_LIMIT
+
 from .models import AppealKind, Channel, Medium, RecordDecision, RequesterClass
 from .rules import public_records_rules
 from .services import MAX_DESCRIPTION, MAX_NAME, MAX_NOTE, SETTABLE_STATUSES
@@ -120,6 +122,8 @@ class SearchForm(forms.Form):
     people = forms.CharField(label="People (comma-separated)", max_length=500, required=False)
     date_from = _date("From", required=False)
     date_to = _date("To", required=False)
+    # The same bound as the staff search page: deep pages cost in proportion to their depth.
+    page = forms.IntegerField(required=False, min_value=1, max_value=SEARCH_PAGE_LIMIT)
 
 
 class AddRecordForm(forms.Form):

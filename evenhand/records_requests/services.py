@@ -457,7 +457,13 @@ def _note_withheld(request: RecordsRequest, numbers: list[str]) -> list[str]:
 
 @transaction.atomic
 def request_search_record(
-    *, actor: User, request_id: int, query: str, withheld_case_numbers: list[str], hits: int
+    *,
+    actor: User,
+    request_id: int,
+    query: str,
+    withheld_case_numbers: list[str],
+    hits: int,
+    hits_lower_bound: bool = False,
 ) -> RecordsRequest:
     """Note a search run for the request, and the sealed cases it reported as withheld."""
     require_handler(actor)
@@ -470,7 +476,13 @@ def request_search_record(
         action=AuditAction.RECORDS_REQUEST_SEARCHED,
         subject_type="records_request",
         subject_id=request.pk,
-        after={"query": request.search_query, "hits": hits, "withheld_cases": added},
+        after={
+            "query": request.search_query,
+            "hits": hits,
+            # True: the search stopped counting at `hits`; there were more.
+            "hits_lower_bound": hits_lower_bound,
+            "withheld_cases": added,
+        },
     )
     return request
 

@@ -216,6 +216,7 @@ def _context(user: User, item: RecordsRequest, **extra: Any) -> dict[str, Any]:
 
 
 MESSAGE_KINDS = frozenset({RecordKind.MESSAGE, RecordKind.HELD_MESSAGE})
+SEARCH_PAGE_SIZE = 50
 
 
 def _in_review(item: RecordsRequest, kind: str, object_id: int) -> bool:
@@ -242,7 +243,8 @@ def request_view(request: HttpRequest, request_id: int) -> HttpResponse:
                     people=people,
                     date_from=data["date_from"],
                     date_to=data["date_to"],
-                    page_size=50,
+                    page=data["page"] or 1,
+                    page_size=SEARCH_PAGE_SIZE,
                 ),
             )
             try:
@@ -252,11 +254,15 @@ def request_view(request: HttpRequest, request_id: int) -> HttpResponse:
                     query=data["query"],
                     withheld_case_numbers=list(results.withheld_case_numbers),
                     hits=results.total,
+                    hits_lower_bound=results.total_is_lower_bound,
                 )
             except ValidationError as exc:
                 errors_into(search_form, exc)
             item = _request_or_404(user, request_id)
             extra["results"] = results
+            query = request.GET.copy()
+            query.pop("page", None)
+            extra["querystring"] = query.urlencode()
             extra["rows"] = [
                 (hit, _in_review(item, str(hit.kind), hit.object_id)) for hit in results.hits
             ]

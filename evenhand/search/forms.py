@@ -7,6 +7,8 @@ from django import forms
 from .selectors import HitKind
 
 KIND_CHOICES = [(kind.value, kind.label) for kind in HitKind]
+# How deep a search may page: ranking and access checks cost in proportion to the depth.
+SEARCH_PAGE_LIMIT = 10_000
 
 
 class SearchForm(forms.Form):
@@ -22,7 +24,7 @@ class SearchForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         required=False, choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple, label="Only"
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    page = forms.IntegerField(required=False, min_value=1, max_value=SEARCH_PAGE_LIMIT)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
