@@ -82,7 +82,7 @@ class TermMoveForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     read = forms.CharField(widget=forms.HiddenInput, required=False)
-    due_on = forms.DateField(widget=DATE, label="New due date")
+    due_on = forms.DateField(widget=DATE, label="New deadline")
 
 
 class TermWaiveForm(forms.Form):
@@ -93,9 +93,7 @@ class TermWaiveForm(forms.Form):
     # The due date the editor saw; the service keeps it (the version guards against a move).
     due_on = forms.DateField(widget=forms.HiddenInput)
     reason = forms.CharField(max_length=300, label="Reason for the waiver")
-    ordered_by = forms.CharField(
-        max_length=150, label="Ordered by (judge or court, and the date of the order)"
-    )
+    ordered_by = forms.CharField(max_length=150, label="Ordered by (judge or court, and the order)")
 
     def waive_reason(self) -> str:
         """The one text the service records: the reason with who ordered it."""

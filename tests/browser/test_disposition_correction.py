@@ -114,7 +114,7 @@ def test_corrections_with_a_concurrent_edit_then_a_moved_and_a_waived_term(
     page.goto(f"{live_demo.url}/enrolments/{enrolment_id}/")
     term = page.get_by_test_id("term-community_service")
     term.get_by_text("Change due date or waive").click()
-    term.get_by_label("New due date").fill("2019-05-31")
+    term.get_by_label("New deadline").fill("2019-05-31")
     term.get_by_role("button", name="Move due date").click()
     expect(page.locator(".messages")).to_contain_text("Due date moved to 2019-05-31.")
     term = page.get_by_test_id("term-community_service")
@@ -125,7 +125,7 @@ def test_corrections_with_a_concurrent_edit_then_a_moved_and_a_waived_term(
     # Nothing is sent without a reason and who ordered it (the browser asks first).
     expect(term.get_by_test_id("term-status")).to_have_text("Open")
     term.get_by_label("Reason for the waiver").fill("Medical condition documented by the defence")
-    term.get_by_label("Ordered by (judge or court, and the date of the order)").fill(
+    term.get_by_label("Ordered by (judge or court, and the order)").fill(
         "Judge Rosa Castellanos, order of 2019-05-02"
     )
     term.get_by_role("button", name="Waive term").click()
