@@ -28,6 +28,7 @@ from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, allowed_actions
 from evenhand.screening.selectors import flag_lines_on_case, screens_on_case, sees_all_screens
 
+from .case_rows import charge_rows, event_items, participant_rows
 from .forms import CaseSearchForm
 
 CASES_PER_PAGE = 25
@@ -152,6 +153,9 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
         "current_charges": page.current_charges,
         "superseded_charges": page.superseded_charges,
         "events": page.events,
+        "participant_rows": participant_rows(page.participants),
+        "charge_rows": charge_rows(page.current_charges.items),
+        "event_items": event_items(page.events.items),
         "charges_links": _page_links(request, page.current_charges, "charges", "charges-h"),
         "amended_links": _page_links(request, page.superseded_charges, "amended", "amended"),
         "events_links": _page_links(request, page.events, "events", "timeline-h"),
