@@ -20,10 +20,11 @@ import enum
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 
 from .models import SearchDocument
 from .query import Term, fts5_match
@@ -120,15 +121,28 @@ def choose_order(terms: Sequence[Term]) -> Order:
 
 def estimated_matches(terms: Sequence[Term]) -> int:
     if connection.vendor == "postgresql":
-        plan = json.loads(
-            SearchDocument.objects.filter(search_vector=tsquery(terms)).explain(format="json")
-        )
-        return int(plan[0]["Plan"]["Plan Rows"])
+        matches = SearchDocument.objects.filter(search_vector=tsquery(terms))
+        plan = json.loads(matches.explain(format="json"))
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate > RANK_LIMIT or any(term.is_phrase for term in terms):
+            return estimate
+        # The planner multiplies the words' frequencies as if they were independent: a full
+        # name said in thousands of records is estimated at a few hundred, and ranking them
+        # all cost hundreds of ms. Counting to the limit costs at most what ranking that many
+        # would (a phrase is left to the estimate: counting it re-checks every record holding
+        # its words, which the ranking then does again).
+        sql, params = matches.values("id").query.sql_with_params()
+        counted = f"SELECT count(*) FROM ({sql} LIMIT %s) AS bounded"  # noqa: S608
+        return _count(counted, [*params, RANK_LIMIT + 1])
+    return _count(
+        "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+        [fts5_match(list(terms)), RANK_LIMIT + 1],
+    )
+
+
+def _count(sql: str, params: Sequence[Any]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-            [fts5_match(list(terms)), RANK_LIMIT + 1],
-        )
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
@@ -137,12 +151,19 @@ Narrowing = Callable[[QuerySet[SearchDocument]], QuerySet[SearchDocument]]
 Candidates = Callable[[int, int], list[int]]
 
 
-def candidates(terms: Sequence[Term], order: Order, narrow: Narrowing | None) -> Candidates:
+def candidates(
+    terms: Sequence[Term],
+    order: Order,
+    narrow: Narrowing | None,
+    party: QuerySet[Any, Any] | None = None,
+) -> Candidates:
     """A slice (start, stop) of the ids of the matching documents, narrowed by `narrow` (the
     search's filters; None: nothing to narrow), in the order the searcher will see them: a
-    total order, so every page is cut from the same sequence."""
-    if connection.vendor == "sqlite" and narrow is None:
-        return _fts5_only(terms, order)
+    total order, so every page is cut from the same sequence. `party`, when `narrow` only
+    pre-filters to the searcher's own records: the ids of those records, which SQLite reads
+    from covering indexes instead of looking up every match's row."""
+    if connection.vendor == "sqlite" and (narrow is None or party is not None):
+        return _fts5_only(terms, order, party)
     narrowing = narrow or (lambda documents: documents)
     if order is Order.RELEVANCE:
         relevance: tuple[str, ...] = ("rank", "-occurred_on", "-id")
@@ -150,8 +171,19 @@ def candidates(terms: Sequence[Term], order: Order, narrow: Narrowing | None) ->
             relevance = ("rank", "-id")  # the same order as _fts5_only's
         ordered = narrowing(ranked(terms)).order_by(*relevance).values_list("id", flat=True)
     elif connection.vendor == "postgresql":
-        # The primary key's index, walked backwards, each row tested against the query.
-        ordered = narrowing(matching(terms)).order_by("-id").values_list("id", flat=True)
+        # The primary key's index, walked backwards, each row tested against the query: by
+        # the function behind `@@`, which the GIN index does not serve, because the planner,
+        # estimating the words independently (a full name at a few hundred matches), would
+        # otherwise fetch and sort every one of its tens of thousands of matches.
+        walked = SearchDocument.objects.filter(
+            Func(
+                F("search_vector"),
+                tsquery(terms),
+                function="ts_match_vq",
+                output_field=BooleanField(),
+            )
+        )
+        ordered = narrowing(walked).order_by("-id").values_list("id", flat=True)
     else:
         # FTS5 hands out its matches in rowid order for free (rowid = the index row's id);
         # ordering by the content table's id instead would sort every match.
@@ -164,25 +196,40 @@ def candidates(terms: Sequence[Term], order: Order, narrow: Narrowing | None) ->
             )
         ).values_list("id", flat=True)
 
+    # Compiled once; each widening round only binds its own LIMIT and OFFSET.
+    sql, params = ordered.query.sql_with_params()
+    sliced = f"{sql} LIMIT %s OFFSET %s"
+
     def ordered_slice(start: int, stop: int) -> list[int]:
-        return list(ordered[start:stop])
+        with connection.cursor() as cursor:
+            cursor.execute(sliced, [*params, stop - start, start])
+            return [int(row[0]) for row in cursor.fetchall()]
 
     return ordered_slice
 
 
-def _fts5_only(terms: Sequence[Term], order: Order) -> Candidates:
-    """Unnarrowed candidates on SQLite from the FTS5 table alone: `ORDER BY rank` is scored
-    inside FTS5 and `ORDER BY rowid DESC` is its natural order, neither touching the
-    content table."""
+def _fts5_only(terms: Sequence[Term], order: Order, party: QuerySet[Any, Any] | None) -> Candidates:
+    """Candidates on SQLite from the FTS5 table alone: `ORDER BY rank` is scored inside FTS5
+    and `ORDER BY rowid DESC` is its natural order, neither touching the content table. A
+    party's ids are a set built once per statement; the unary plus keeps FTS5 from being
+    asked for each of them in turn (its rowid lookups), so the set is probed per match."""
+    params: list[Any] = [fts5_match(list(terms))]
+    restriction = ""
+    if party is not None:
+        party_sql, party_params = party.query.sql_with_params()
+        restriction = f" AND +rowid IN ({party_sql})"
+        params.extend(party_params)
     if order is Order.RELEVANCE:
         sql = (
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rank MATCH %s "
-            "ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s{restriction} "  # noqa: S608
+            "AND rank MATCH %s ORDER BY rank, rowid DESC LIMIT %s OFFSET %s"
         )
-        params: list[str | int] = [fts5_match(list(terms)), _FTS_RANK]
+        params.append(_FTS_RANK)
     else:
-        sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s OFFSET %s"  # noqa: E501
-        params = [fts5_match(list(terms))]
+        sql = (
+            f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s{restriction} "  # noqa: S608
+            "ORDER BY rowid DESC LIMIT %s OFFSET %s"
+        )
 
     def ordered_slice(start: int, stop: int) -> list[int]:
         with connection.cursor() as cursor:
