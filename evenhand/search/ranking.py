@@ -102,29 +102,33 @@ def matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
     )
 
 
-def choose_order(terms: Sequence[Term]) -> Order:
+def choose_order(terms: Sequence[Term], *, pre_filtered: bool = False) -> Order:
     """Newest first when the query would match more than RANK_LIMIT documents of the whole
     index. The decision rests on vocabulary statistics of every record (PostgreSQL's planner
-    estimate from the column's most-common-lexeme statistics; on SQLite a count of the FTS
-    matches that stops at the limit), so it tells the searcher only that the words are common
-    in the office's records, never anything about a particular hidden record."""
+    estimate from the column's most-common-lexeme statistics, confirmed by a count that stops
+    at the limit; on SQLite that count alone), so it tells the searcher only that the words
+    are common in the office's records, never anything about a particular hidden record.
+    `pre_filtered`: the candidates are narrowed to the searcher's own records, which are
+    sparse among the matches; on PostgreSQL the estimate alone then decides, because ranking
+    scores only those candidates while a newest-first walk could read the whole table to
+    find them."""
     limit = RANK_LIMIT
     if connection.vendor == "postgresql" and any(term.is_phrase for term in terms):
         # The planner estimates a phrase as its words anywhere in the record, often far more
         # than the phrase matches; walking the index rows in order for a rare phrase would
         # read the whole table, while ranking costs what the phrase matches.
         limit *= PHRASE_ESTIMATE_FACTOR
-    if estimated_matches(terms) > limit:
+    if estimated_matches(terms, counted=not pre_filtered) > limit:
         return Order.NEWEST
     return Order.RELEVANCE
 
 
-def estimated_matches(terms: Sequence[Term]) -> int:
+def estimated_matches(terms: Sequence[Term], *, counted: bool = True) -> int:
     if connection.vendor == "postgresql":
         matches = SearchDocument.objects.filter(search_vector=tsquery(terms))
         plan = json.loads(matches.explain(format="json"))
         estimate = int(plan[0]["Plan"]["Plan Rows"])
-        if estimate > RANK_LIMIT or any(term.is_phrase for term in terms):
+        if not counted or estimate > RANK_LIMIT or any(term.is_phrase for term in terms):
             return estimate
         # The planner multiplies the words' frequencies as if they were independent: a full
         # name said in thousands of records is estimated at a few hundred, and ranking them
@@ -132,8 +136,8 @@ def estimated_matches(terms: Sequence[Term]) -> int:
         # would (a phrase is left to the estimate: counting it re-checks every record holding
         # its words, which the ranking then does again).
         sql, params = matches.values("id").query.sql_with_params()
-        counted = f"SELECT count(*) FROM ({sql} LIMIT %s) AS bounded"  # noqa: S608
-        return _count(counted, [*params, RANK_LIMIT + 1])
+        bounded = f"SELECT count(*) FROM ({sql} LIMIT %s) AS bounded"  # noqa: S608
+        return _count(bounded, [*params, RANK_LIMIT + 1])
     return _count(
         "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
         [fts5_match(list(terms)), RANK_LIMIT + 1],
@@ -171,19 +175,24 @@ def candidates(
             relevance = ("rank", "-id")  # the same order as _fts5_only's
         ordered = narrowing(ranked(terms)).order_by(*relevance).values_list("id", flat=True)
     elif connection.vendor == "postgresql":
-        # The primary key's index, walked backwards, each row tested against the query: by
-        # the function behind `@@`, which the GIN index does not serve, because the planner,
-        # estimating the words independently (a full name at a few hundred matches), would
-        # otherwise fetch and sort every one of its tens of thousands of matches.
-        walked = SearchDocument.objects.filter(
-            Func(
-                F("search_vector"),
-                tsquery(terms),
-                function="ts_match_vq",
-                output_field=BooleanField(),
+        # The primary key's index, walked backwards, each row tested against the query. With
+        # nothing to narrow, by the function behind `@@`, which the GIN index does not serve:
+        # the planner, estimating the words independently (a full name at a few hundred
+        # matches), would fetch and sort all of its tens of thousands of matches, where a
+        # short walk finds the page. Narrowed (e.g. to a searcher's own messages), the hits
+        # are sparse and the planner's choice stands: a walk could read the whole table.
+        if narrow is None:
+            documents = SearchDocument.objects.filter(
+                Func(
+                    F("search_vector"),
+                    tsquery(terms),
+                    function="ts_match_vq",
+                    output_field=BooleanField(),
+                )
             )
-        )
-        ordered = narrowing(walked).order_by("-id").values_list("id", flat=True)
+        else:
+            documents = matching(terms)
+        ordered = narrowing(documents).order_by("-id").values_list("id", flat=True)
     else:
         # FTS5 hands out its matches in rowid order for free (rowid = the index row's id);
         # ordering by the content table's id instead would sort every match.

@@ -161,7 +161,7 @@ def search_records(*, user: User, query: str, filters: SearchFilters) -> SearchR
     visible = visible_cases(user, CaseAction.VIEW)
     reader = None if user.role in RECORDS_READERS else _message_reader(user)
     sealed = list(sealed_case_ids())
-    order = ranking.choose_order(terms)
+    order = ranking.choose_order(terms, pre_filtered=reader is not None)
     # Order every match first (ranked, or newest first), then check access on the head of it
     # only. The count is exact up to a horizon and otherwise "more than" it: both depend on
     # the visible hits alone, never on how many hidden ones were passed over to find them.
