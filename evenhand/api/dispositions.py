@@ -31,6 +31,7 @@ from evenhand.dispositions.models import (
     TermEntryKind,
     TermKind,
 )
+from evenhand.dispositions.services.common import MAX_REASON_LENGTH
 from evenhand.dispositions.vocabulary import cook_county_value
 from evenhand.jurisdictions.ruleset import active_ruleset
 
@@ -44,6 +45,9 @@ router = Router(tags=["dispositions"])
 Text = Annotated[str, Field(max_length=2000), Storable]
 ShortText = Annotated[str, Field(max_length=500), Storable]
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+Reason = Annotated[str, Field(max_length=MAX_REASON_LENGTH), Storable]
+# Only spaces pass here; the service refuses them, with a 422 as well.
+RequiredReason = Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH), Storable]
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -145,6 +149,12 @@ class DispositionChangeIn(InputSchema):
     conditions: Text = ""
     reinstatement_deadline: RecordDate | None = None
     note: Text = ""
+    reason: RequiredReason = Field(
+        description=(
+            "Why the disposition is corrected (a mistyped date, the court's order); required, "
+            "recorded in the audit entry with the values it replaces."
+        )
+    )
 
 
 class ProgrammeOut(Schema):
@@ -279,7 +289,17 @@ class TermEntryIn(InputSchema):
 class TermChangeIn(InputSchema):
     version: Annotated[int, Field(ge=1)]
     due_on: RecordDate
-    waive_reason: ShortText = ""
+    waive_reason: ShortText = Field(
+        "", description="The court's reason for waiving the term; given, the term is waived."
+    )
+    reason: Reason = Field(
+        "",
+        description=(
+            "Why the due date moves (the court extended it, it was entered wrongly); required "
+            "when `due_on` differs from the term's, unless the term is waived. Recorded in the "
+            "audit entry."
+        ),
+    )
 
 
 class CompletionIn(InputSchema):
@@ -398,7 +418,8 @@ def record_disposition(
 def change_disposition(
     request: HttpRequest, case_id: DbId, disposition_id: DbId, payload: DispositionChangeIn
 ) -> Status[DispositionOut]:
-    """Correct a current disposition; 409 if it changed since `version`."""
+    """Correct a current disposition, saying why; 422 without a reason, 409 if it changed since
+    `version`."""
     disposition = services.disposition_change(
         actor=current_user(request),
         case_id=case_id,
@@ -410,6 +431,7 @@ def change_disposition(
         conditions=payload.conditions,
         reinstatement_deadline=payload.reinstatement_deadline,
         note=payload.note,
+        reason=payload.reason,
     )
     return Status(200, disposition_out(disposition))
 
@@ -540,13 +562,15 @@ def log_term_entry(request: HttpRequest, term_id: DbId, payload: TermEntryIn) ->
     response={200: TermOut, **CONFLICT, **CASE_WRITE_ERRORS},
 )
 def change_term(request: HttpRequest, term_id: DbId, payload: TermChangeIn) -> Status[TermOut]:
-    """Move a term's due date, or waive it with a reason; 409 on a stale `version`."""
+    """Move a term's due date saying why, or waive it with the court's reason; 422 when the date
+    moves without a reason, 409 on a stale `version`."""
     term = services.term_change(
         actor=current_user(request),
         term_id=term_id,
         expected_version=payload.version,
         due_on=payload.due_on,
         waive_reason=payload.waive_reason,
+        reason=payload.reason,
     )
     return Status(200, term_out(term))
 

@@ -129,6 +129,7 @@ def disposition_correct_view(
                     conditions=data["conditions"],
                     reinstatement_deadline=data["reinstatement_deadline"],
                     note=data["note"],
+                    reason=data["reason"],
                 ),
             )
             if outcome is Outcome.SAVED:
@@ -220,7 +221,8 @@ def _term_conflict(
 @login_required
 @require_POST
 def term_move_view(request: HttpRequest, enrolment_id: int, term_id: int) -> HttpResponseBase:
-    """A new due date for an open term: the court extended it, or it was entered wrongly."""
+    """A new due date for an open term, and why: the court extended it, or it was entered
+    wrongly."""
     user = signed_in_user(request)
     form = TermMoveForm(request.POST, prefix=term_form_prefix("move", term_id))
     data = form.cleaned_data if form.is_valid() else {}
@@ -234,6 +236,7 @@ def term_move_view(request: HttpRequest, enrolment_id: int, term_id: int) -> Htt
             term_id=term_id,
             expected_version=data["version"],
             due_on=data["due_on"],
+            reason=data["reason"],
         ),
         done=f"Due date moved to {data.get('due_on')}.",
     )

@@ -13,6 +13,7 @@ from evenhand.cases.models import Charge, Participant
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 from .models import ConsentState, DispositionKind, EnrolmentStatus, TermEntryKind, TermKind
+from .services.common import MAX_REASON_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_LIMITS: dict[str, Any] = {
@@ -75,14 +76,24 @@ class DispositionCorrectionForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
+    # Not shown pre-filled: each correction says why it is made, and the audit entry keeps it.
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=MAX_REASON_LENGTH,
+        label="Reason for the correction (recorded)",
+        help_text="Kept in the case's audit log with the values it replaces.",
+    )
 
 
 class TermMoveForm(forms.Form):
-    """A new due date for an open term (a deadline the court extended, or a date mistyped)."""
+    """A new due date for an open term (a deadline the court extended, or a date mistyped),
+    and why; the reason goes into the audit entry."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     read = forms.CharField(widget=forms.HiddenInput, required=False)
     due_on = forms.DateField(widget=DATE, label="New deadline")
+    # The label avoids "date" and "deadline": the row's other fields are found by those words.
+    reason = forms.CharField(max_length=MAX_REASON_LENGTH, label="Reason for moving it (recorded)")
 
 
 class TermWaiveForm(forms.Form):

@@ -48,12 +48,13 @@ def test_stale_versions_are_409_with_one_body_and_nothing_saved() -> None:
                 "kind": "sol",
                 "disposed_on": "2019-03-25",
                 "reinstatement_deadline": "2019-06-01",
+                "reason": "Stricken with leave, not dropped",
             },
         ),
         "term": (
             "PATCH",
             f"/api/dispositions/terms/{term.pk}",
-            {"version": stale, "due_on": "2019-05-31"},
+            {"version": stale, "due_on": "2019-05-31", "reason": "Extended by the court"},
         ),
         "enrolment": (
             "POST",

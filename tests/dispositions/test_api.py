@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from evenhand.accounts.models import Role
-from evenhand.dispositions.models import ChargeDisposition, Term
+from evenhand.audit.models import AuditAction, AuditEntry
+from evenhand.dispositions.models import ChargeDisposition, DispositionKind, Term
+from evenhand.dispositions.services import disposition_record
 from tests.api.factories import token_client
-from tests.factories import make_user
+from tests.factories import json_object, make_user
 
-from .factories import FALSE_REPORT, RETAIL_THEFT, charged_case
+from .factories import FALSE_REPORT, RETAIL_THEFT, add_term, charged_case, enrol
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
     return client.post(path, body, content_type="application/json")
+
+
+def _send(client: Client, method: str, path: str, body: dict[str, Any]) -> Any:
+    return client.generic(method, path, json.dumps(body), content_type="application/json")
 
 
 def test_alternative_disposition_then_bar_over_the_api() -> None:
@@ -184,3 +192,77 @@ def test_the_lists_and_programmes_answer() -> None:
     assert client.get("/api/dispositions/due-soon-terms", {"days": -1}).status_code == 422
     codes = {p["code"] for p in client.get("/api/dispositions/programmes").json()}
     assert "offender_initiative" in codes
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_a_correction_without_a_reason_is_422_and_nothing_changes(reason: str | None) -> None:
+    world = charged_case()
+    disposition = disposition_record(
+        actor=world.prosecutor,
+        case_id=world.case.pk,
+        charge_id=world.charges[0].pk,
+        kind=DispositionKind.NOLLE_PROSEQUI,
+        disposed_on=dt.date(2019, 3, 26),
+    )
+    body: dict[str, Any] = {"version": 1, "kind": "nolle_prosequi", "disposed_on": "2019-03-25"}
+    if reason is not None:
+        body["reason"] = reason
+    path = f"/api/dispositions/cases/{world.case.pk}/dispositions/{disposition.pk}"
+
+    response = _send(token_client(world.prosecutor), "PUT", path, body)
+
+    assert response.status_code == 422, response.json()
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["reason"]
+    disposition.refresh_from_db()
+    assert (disposition.disposed_on, disposition.version) == (dt.date(2019, 3, 26), 1)
+
+
+def test_a_correction_over_the_api_records_its_reason() -> None:
+    world = charged_case()
+    disposition = disposition_record(
+        actor=world.prosecutor,
+        case_id=world.case.pk,
+        charge_id=world.charges[0].pk,
+        kind=DispositionKind.NOLLE_PROSEQUI,
+        disposed_on=dt.date(2019, 3, 26),
+    )
+
+    response = _send(
+        token_client(world.prosecutor),
+        "PUT",
+        f"/api/dispositions/cases/{world.case.pk}/dispositions/{disposition.pk}",
+        {
+            "version": 1,
+            "kind": "nolle_prosequi",
+            "disposed_on": "2019-03-25",
+            "note": "Per the half sheet",
+            "reason": "Date entered wrongly",
+        },
+    )
+
+    assert response.status_code == 200, response.json()
+    after = json_object(AuditEntry.objects.get(action=AuditAction.DISPOSITION_CHANGED).after)
+    assert (after["reason"], after["note"]) == ("Date entered wrongly", "Per the half sheet")
+
+
+def test_a_due_date_moves_over_the_api_only_with_a_reason() -> None:
+    world = charged_case()
+    term = add_term(world, enrol(world))
+    client = token_client(world.prosecutor)
+    path = f"/api/dispositions/terms/{term.pk}"
+
+    unexplained = _send(client, "PATCH", path, {"version": 1, "due_on": "2019-05-31"})
+    blank = _send(client, "PATCH", path, {"version": 1, "due_on": "2019-05-31", "reason": " "})
+    moved = _send(
+        client,
+        "PATCH",
+        path,
+        {"version": 1, "due_on": "2019-05-31", "reason": "Extended by the court"},
+    )
+
+    assert (unexplained.status_code, blank.status_code) == (422, 422)
+    assert unexplained.json()["detail"][0]["loc"][-1] == "reason"
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["due_on"] == "2019-05-31"
+    after = json_object(AuditEntry.objects.get(action=AuditAction.TERM_CHANGED).after)
+    assert after["reason"] == "Extended by the court"

@@ -154,6 +154,7 @@ def test_a_change_with_a_stale_version_loses_with_a_clear_message() -> None:
         kind=DispositionKind.SOL,
         disposed_on=dt.date(2019, 3, 26),
         reinstatement_deadline=dt.date(2019, 9, 1),
+        reason="The witness left the state; the case is stricken with leave",
     )
     assert changed.version == 2
     with pytest.raises(VersionConflictError, match="changed by someone else"):
@@ -164,9 +165,68 @@ def test_a_change_with_a_stale_version_loses_with_a_clear_message() -> None:
             expected_version=1,
             kind=DispositionKind.NOLLE_PROSEQUI,
             disposed_on=dt.date(2019, 3, 26),
+            reason="Entered as SOL by mistake",
         )
     disposition.refresh_from_db()
     assert disposition.kind == DispositionKind.SOL
     entry = AuditEntry.objects.get(action=AuditAction.DISPOSITION_CHANGED)
     assert json_object(entry.before)["kind"] == "nolle_prosequi"
     assert json_object(entry.after)["kind"] == "sol"
+
+
+def _change(world: World, disposition: ChargeDisposition, **overrides: object) -> ChargeDisposition:
+    arguments: dict[str, object] = {
+        "actor": world.prosecutor,
+        "case_id": world.case.pk,
+        "disposition_id": disposition.pk,
+        "expected_version": disposition.version,
+        "kind": DispositionKind.NOLLE_PROSEQUI,
+        "disposed_on": dt.date(2019, 3, 25),
+        "note": "Corrected from the court's half sheet",
+        "reason": "Date entered wrongly; the half sheet says March 25",
+    }
+    arguments.update(overrides)
+    return disposition_change(**arguments)  # type: ignore[arg-type]  # test-built kwargs
+
+
+@pytest.mark.parametrize("reason", ["", "   \n\t "])
+def test_a_correction_without_a_reason_is_refused_and_nothing_changes(reason: str) -> None:
+    world = charged_case()
+    disposition = _record(world)
+
+    with pytest.raises(ValidationError) as refused:
+        _change(world, disposition, reason=reason)
+
+    assert refused.value.message_dict == {"reason": ["Say why the disposition is corrected."]}
+    disposition.refresh_from_db()
+    assert (disposition.disposed_on, disposition.version) == (dt.date(2019, 3, 26), 1)
+    assert not AuditEntry.objects.filter(action=AuditAction.DISPOSITION_CHANGED).exists()
+
+
+def test_a_correction_reason_longer_than_the_bound_is_refused() -> None:
+    world = charged_case()
+    disposition = _record(world)
+
+    with pytest.raises(ValidationError, match="500 characters"):
+        _change(world, disposition, reason="x" * 501)
+
+    disposition.refresh_from_db()
+    assert disposition.version == 1
+
+
+def test_the_audit_entry_keeps_the_reason_and_the_note_before_and_after() -> None:
+    world = charged_case()
+    disposition = _record(world, note="From the clerk's docket")
+
+    _change(world, disposition, reason="  Date entered wrongly; the half sheet says March 25  ")
+
+    entry = AuditEntry.objects.get(action=AuditAction.DISPOSITION_CHANGED)
+    before, after = json_object(entry.before), json_object(entry.after)
+    assert after["reason"] == "Date entered wrongly; the half sheet says March 25"
+    assert (before["note"], after["note"]) == (
+        "From the clerk's docket",
+        "Corrected from the court's half sheet",
+    )
+    assert "reason" not in before
+    recorded = AuditEntry.objects.get(action=AuditAction.DISPOSITION_RECORDED)
+    assert json_object(recorded.after)["note"] == "From the clerk's docket"

@@ -319,3 +319,73 @@ def test_overdue_and_due_soon_lists_only_show_cases_the_user_may_see() -> None:
     records = make_user(role=Role.RECORDS_OFFICER)
     assert list(overdue_terms(user=records, today=today)) == [late]
     assert list(overdue_terms(user=make_user(role=Role.SPECIAL_PROSECUTOR), today=today)) == []
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_moving_a_due_date_needs_a_reason(reason: str) -> None:
+    world = charged_case()
+    term = add_term(world, enrol(world))
+
+    with pytest.raises(ValidationError) as refused:
+        term_change(
+            actor=world.prosecutor,
+            term_id=term.pk,
+            expected_version=1,
+            due_on=dt.date(2019, 5, 31),
+            reason=reason,
+        )
+
+    assert refused.value.message_dict == {"reason": ["Say why the due date moves."]}
+    term.refresh_from_db()
+    assert (term.due_on, term.version) == (dt.date(2019, 4, 30), 1)
+    assert not AuditEntry.objects.filter(action=AuditAction.TERM_CHANGED).exists()
+
+
+def test_a_moved_due_date_records_its_reason_and_a_waiver_its_own() -> None:
+    world = charged_case()
+    enrolment = enrol(world)
+    moved = add_term(world, enrolment)
+    waived = add_term(world, enrolment, kind=TermKind.EDUCATION, amount=None)
+
+    term_change(
+        actor=world.prosecutor,
+        term_id=moved.pk,
+        expected_version=1,
+        due_on=dt.date(2019, 5, 31),
+        reason=" Extended by Judge Rosa Castellanos, order of 2019-04-12 ",
+    )
+    # The court's reason for a waiver is the reason; none other is asked for.
+    term_change(
+        actor=world.prosecutor,
+        term_id=waived.pk,
+        expected_version=1,
+        due_on=dt.date(2019, 4, 30),
+        waive_reason="Medical condition documented by the defence",
+    )
+
+    entries = {
+        int(entry.subject_id): json_object(entry.after)
+        for entry in AuditEntry.objects.filter(action=AuditAction.TERM_CHANGED)
+    }
+    assert entries[moved.pk]["due_on"] == "2019-05-31"
+    assert entries[moved.pk]["reason"] == "Extended by Judge Rosa Castellanos, order of 2019-04-12"
+    assert entries[waived.pk]["status"] == TermStatus.WAIVED
+    assert entries[waived.pk]["waive_reason"] == "Medical condition documented by the defence"
+    assert entries[waived.pk]["reason"] == ""
+
+
+def test_a_term_change_reason_longer_than_the_bound_is_refused() -> None:
+    world = charged_case()
+    term = add_term(world, enrol(world))
+
+    with pytest.raises(ValidationError, match="500 characters"):
+        term_change(
+            actor=world.prosecutor,
+            term_id=term.pk,
+            expected_version=1,
+            due_on=dt.date(2019, 5, 31),
+            reason="x" * 501,
+        )
+
+    term.refresh_from_db()
+    assert term.version == 1

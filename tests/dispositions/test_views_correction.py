@@ -80,6 +80,7 @@ def _correction(page: str, **changes: str) -> dict[str, str]:
         "conditions": "",
         "reinstatement_deadline": "",
         "note": "",
+        "reason": "Date entered wrongly; the half sheet says March 25",
     }
     return {**form, **changes}
 
@@ -122,6 +123,9 @@ def test_a_disposition_is_corrected_and_the_audit_keeps_what_it_replaced() -> No
     assert json_object(entry.before)["disposed_on"] == "2019-03-26"
     assert json_object(entry.after)["disposed_on"] == "2019-03-25"
     assert json_object(entry.after)["conditions"] == "Restitution paid"
+    assert json_object(entry.after)["reason"] == (
+        "Date entered wrongly; the half sheet says March 25"
+    )
 
 
 def test_a_refused_correction_shows_why_and_saves_nothing() -> None:
@@ -162,6 +166,7 @@ def test_the_loser_of_a_concurrent_correction_is_told_what_changed_and_keeps_the
         expected_version=1,
         kind=DispositionKind.NOLLE_PROSEQUI,
         disposed_on=dt.date(2019, 3, 25),
+        reason="The half sheet says March 25",
     )
     mine = _correction(page, conditions="Complete 30 hours of service")
 
@@ -172,6 +177,7 @@ def test_the_loser_of_a_concurrent_correction_is_told_what_changed_and_keeps_the
     assert "changed by someone else" in text
     assert "Date: 2019-03-26 → 2019-03-25" in _text(lost)
     assert "Complete 30 hours of service" in text
+    assert "Date entered wrongly; the half sheet says March 25" in text
     disposition.refresh_from_db()
     assert (disposition.conditions, disposition.version) == ("", 2)
     # Saving the kept input again is a decision taken with the change in view: it wins.
@@ -179,6 +185,29 @@ def test_the_loser_of_a_concurrent_correction_is_told_what_changed_and_keeps_the
     assert again.status_code == 302
     disposition.refresh_from_db()
     assert (disposition.conditions, disposition.version) == ("Complete 30 hours of service", 3)
+
+
+def test_a_correction_without_a_reason_is_refused_and_keeps_the_input() -> None:
+    world = charged_case()
+    disposition = _recorded(world)
+    client = _client(world.prosecutor)
+    url = f"/cases/{world.case.pk}/dispositions/{disposition.pk}/correct/"
+    page = client.get(url).content.decode()
+    assert 'name="reason"' in page
+
+    refused = client.post(
+        url,
+        _correction(page, disposed_on="2019-03-25", conditions="Restitution paid", reason="  "),
+    )
+
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "This field is required." in text
+    assert 'value="2019-03-25"' in text
+    assert "Restitution paid" in text
+    disposition.refresh_from_db()
+    assert (disposition.disposed_on, disposition.version) == (dt.date(2019, 3, 26), 1)
+    assert not AuditEntry.objects.filter(action=AuditAction.DISPOSITION_CHANGED).exists()
 
 
 def test_a_tampered_copy_of_what_was_read_still_shows_the_current_values() -> None:
@@ -194,6 +223,7 @@ def test_a_tampered_copy_of_what_was_read_still_shows_the_current_values() -> No
         expected_version=1,
         kind=DispositionKind.NOLLE_PROSEQUI,
         disposed_on=dt.date(2019, 3, 25),
+        reason="The half sheet says March 25",
     )
 
     lost = client.post(url, _correction(page, read="forged"))
@@ -216,7 +246,10 @@ def test_a_screened_user_gets_the_404_of_a_missing_case_and_changes_nothing() ->
 
     responses = [
         client.get(correct),
-        client.post(correct, {"version": "1", "kind": "sol", "disposed_on": "2019-03-25"}),
+        client.post(
+            correct,
+            {"version": "1", "kind": "sol", "disposed_on": "2019-03-25", "reason": "Mistyped"},
+        ),
         client.post(f"{terms}/due-date/", {f"move-{term.pk}-version": "1"}),
         client.post(
             f"{terms}/waive/",
@@ -272,8 +305,9 @@ def test_a_term_due_date_is_moved_within_the_programme() -> None:
     }
     url = f"/enrolments/{enrolment.pk}/terms/{term.pk}/due-date/"
 
-    too_late = client.post(url, {**form, f"{prefix}due_on": "2019-08-01"})
-    moved = client.post(url, {**form, f"{prefix}due_on": "2019-05-31"})
+    reason = {f"{prefix}reason": "Extended by Judge Rosa Castellanos, order of 2019-04-12"}
+    too_late = client.post(url, {**form, **reason, f"{prefix}due_on": "2019-08-01"})
+    moved = client.post(url, {**form, **reason, f"{prefix}due_on": "2019-05-31"})
 
     assert too_late.status_code == 200
     assert "Due dates fall within 2019-03-20 to 2019-06-30" in too_late.content.decode()
@@ -283,7 +317,37 @@ def test_a_term_due_date_is_moved_within_the_programme() -> None:
     entry = AuditEntry.objects.get(action=AuditAction.TERM_CHANGED)
     assert json_object(entry.before)["due_on"] == "2019-04-30"
     assert json_object(entry.after)["due_on"] == "2019-05-31"
+    assert json_object(entry.after)["reason"] == (
+        "Extended by Judge Rosa Castellanos, order of 2019-04-12"
+    )
     assert entry.case_id == world.case.pk
+
+
+def test_a_due_date_move_without_a_reason_is_refused_and_keeps_the_date() -> None:
+    world = charged_case()
+    enrolment = enrol(world)
+    term = add_term(world, enrolment)
+    client = _client(world.prosecutor)
+    page = client.get(f"/enrolments/{enrolment.pk}/").content.decode()
+    prefix = f"move-{term.pk}-"
+
+    refused = client.post(
+        f"/enrolments/{enrolment.pk}/terms/{term.pk}/due-date/",
+        {
+            f"{prefix}version": _hidden(page, f"{prefix}version"),
+            f"{prefix}read": _hidden(page, f"{prefix}read"),
+            f"{prefix}due_on": "2019-05-31",
+            f"{prefix}reason": " ",
+        },
+    )
+
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "This field is required." in text
+    assert f'name="{prefix}due_on" value="2019-05-31"' in text
+    term.refresh_from_db()
+    assert (term.due_on, term.version) == (dt.date(2019, 4, 30), 1)
+    assert not AuditEntry.objects.filter(action=AuditAction.TERM_CHANGED).exists()
 
 
 def test_a_due_date_move_that_lost_says_what_changed_and_keeps_the_date() -> None:
@@ -309,6 +373,7 @@ def test_a_due_date_move_that_lost_says_what_changed_and_keeps_the_date() -> Non
             f"{prefix}version": _hidden(page, f"{prefix}version"),
             f"{prefix}read": _hidden(page, f"{prefix}read"),
             f"{prefix}due_on": "2019-06-15",
+            f"{prefix}reason": "Extended by the court",
         },
     )
 
@@ -317,6 +382,7 @@ def test_a_due_date_move_that_lost_says_what_changed_and_keeps_the_date() -> Non
     assert "changed by someone else" in text
     assert "Progress: 0.00 / 15.00 hours → 5.00 / 15.00 hours" in _text(lost)
     assert 'value="2019-06-15"' in text
+    assert 'value="Extended by the court"' in text
     term.refresh_from_db()
     assert (term.due_on, term.version) == (dt.date(2019, 4, 30), 2)
     assert _hidden(text, f"{prefix}version") == "2"
@@ -415,7 +481,12 @@ def test_a_waiver_that_lost_to_a_moved_date_does_not_move_it_back() -> None:
     # A colleague moves the date first.
     colleague = _client(make_user(role=Role.ASSISTANT_STATES_ATTORNEY))
     moved = colleague.post(
-        url, {f"move-{term.pk}-version": "1", f"move-{term.pk}-due_on": "2019-06-15"}
+        url,
+        {
+            f"move-{term.pk}-version": "1",
+            f"move-{term.pk}-due_on": "2019-06-15",
+            f"move-{term.pk}-reason": "Extended by the court",
+        },
     )
     assert moved.status_code == 302
 

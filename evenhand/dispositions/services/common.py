@@ -1,4 +1,5 @@
-"""What the dispositions services share: dates and the optimistic-lock conflict."""
+"""What the dispositions services share: dates, stated reasons and the optimistic-lock
+conflict."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from django.utils import timezone
 
 from evenhand.cases.locking import VersionConflictError
 
-__all__ = ["VersionConflictError", "no_future", "today"]
+__all__ = [
+    "MAX_REASON_LENGTH",
+    "VersionConflictError",
+    "bounded_reason",
+    "no_future",
+    "required_reason",
+    "today",
+]
+
+# As long as the other short free text here (a term's detail, a log entry's note).
+MAX_REASON_LENGTH = 500
 
 
 def today() -> dt.date:
@@ -19,3 +30,21 @@ def today() -> dt.date:
 def no_future(value: dt.date, field: str) -> None:
     if value > today():
         raise ValidationError({field: "The date cannot be in the future."})
+
+
+def bounded_reason(reason: str) -> str:
+    """A reason as the audit entry records it: trimmed, and no longer than the bound."""
+    text = reason.strip()
+    if len(text) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {MAX_REASON_LENGTH} characters at most."}
+        )
+    return text
+
+
+def required_reason(reason: str, *, ask: str) -> str:
+    """A reason a change cannot be made without; `ask` is what the refusal says."""
+    text = bounded_reason(reason)
+    if not text:
+        raise ValidationError({"reason": ask})
+    return text

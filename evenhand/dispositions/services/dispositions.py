@@ -20,7 +20,7 @@ from ..models import (
     ChargeDisposition,
     DispositionKind,
 )
-from .common import VersionConflictError, no_future
+from .common import VersionConflictError, no_future, required_reason
 
 
 def _check_disposition(
@@ -69,6 +69,7 @@ def _disposition_snapshot(disposition: ChargeDisposition) -> dict[str, object]:
         "conditions": disposition.conditions,
         "reinstatement_deadline": disposition.reinstatement_deadline,
         "enrolment_id": disposition.enrolment_id,
+        "note": disposition.note,
         "version": disposition.version,
     }
 
@@ -152,9 +153,12 @@ def disposition_change(
     conditions: str = "",
     reinstatement_deadline: dt.date | None = None,
     note: str = "",
+    reason: str,
 ) -> ChargeDisposition:
-    """Correct a current disposition; refused if it changed since `expected_version`."""
+    """Correct a current disposition, saying why (the reason goes into the audit entry);
+    refused if it changed since `expected_version`."""
     case = access_case(actor, case_id, CaseAction.DISPOSE, log_read=False)
+    stated = required_reason(reason, ask="Say why the disposition is corrected.")
     kind = DispositionKind(kind)
     with transaction.atomic():
         disposition = (
@@ -194,6 +198,6 @@ def disposition_change(
             subject_id=disposition.pk,
             case_id=case.pk,
             before=before,
-            after=_disposition_snapshot(disposition),
+            after={**_disposition_snapshot(disposition), "reason": stated},
         )
         return disposition

@@ -37,7 +37,7 @@ from ..selectors import (
     participant_in_case,
     programme_or_error,
 )
-from .common import VersionConflictError, no_future
+from .common import VersionConflictError, bounded_reason, no_future
 
 MAX_AMOUNT = Decimal("9999999999.99")
 # Which log entries count toward which kind of term.
@@ -284,8 +284,10 @@ def term_change(
     expected_version: int,
     due_on: dt.date,
     waive_reason: str = "",
+    reason: str = "",
 ) -> Term:
-    """Move a term's due date (an extension), or waive it with the court's reason."""
+    """Move a term's due date (an extension) saying why, or waive it with the court's reason.
+    Both reasons go into the audit entry."""
     term = Term.objects.filter(pk=term_id).first()
     if term is None:
         raise CaseNotFoundError
@@ -296,6 +298,10 @@ def term_change(
         raise ValidationError(
             {"due_on": f"Due dates fall within {enrolment.starts_on} to {enrolment.ends_on}."}
         )
+    stated = bounded_reason(reason)
+    # A waiver states its own reason (the court's); a date moved without one is unexplained.
+    if due_on != term.due_on and not waive_reason.strip() and not stated:
+        raise ValidationError({"reason": "Say why the due date moves."})
     with transaction.atomic():
         before = {"due_on": term.due_on, "status": term.status, "version": term.version}
         updates: dict[str, object] = {
@@ -319,6 +325,7 @@ def term_change(
                 "due_on": term.due_on,
                 "status": term.status,
                 "waive_reason": waive_reason.strip(),
+                "reason": stated,
                 "version": term.version,
             },
         )
