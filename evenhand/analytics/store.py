@@ -5,20 +5,25 @@ Layout under ``settings.EVENHAND_ANALYTICS_DIR``::
     <dataset>/release=<release id>/part-0.parquet   one partition per dataset and release
     _manifests/<release id>.json                      what the release holds; its commit mark
     _staging/                                         work in progress of an import
+    _aggregates/<name>/                               a build derived from releases (the checks')
+    _aggregates/builds.json                           the kept builds, the current one first
 
 A release is visible only once its manifest names the dataset, and the manifest is written
-last, with a rename: a killed import or export leaves nothing that a query can see.
+last, with a rename: a killed import or export leaves nothing that a query can see. A derived
+build appears under its name only whole, by renaming its private folder, and only the current
+build and the one before it are kept (`publish_aggregates`).
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import json
 import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +50,12 @@ _RELEASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _MANIFESTS = "_manifests"
 _STAGING = "_staging"
 _PART = "part-0.parquet"
+_AGGREGATES = "_aggregates"
+_BUILDS = "builds.json"
+_BUILDS_LOCK = ".lock"
+_UNPUBLISHED = "_unpublished-"
+# The current build, and the one before it for a reader that found it just before the switch.
+KEPT_BUILDS = 2
 
 
 class StoreError(ValueError):
@@ -401,3 +412,90 @@ def sweep_uncommitted() -> list[str]:
                 shutil.rmtree(partition, ignore_errors=True)
                 removed.append(str(partition.relative_to(root)))
     return removed
+
+
+def aggregates_root() -> Path:
+    return analytics_dir() / _AGGREGATES
+
+
+def aggregate_folder(name: str) -> Path:
+    """Where the build called ``name`` is, once published (it may not be, or no longer)."""
+    return aggregates_root() / name
+
+
+def kept_builds() -> list[str]:
+    """The names of the builds kept under ``_aggregates/``, the current (newest) first."""
+    try:
+        data = json.loads((aggregates_root() / _BUILDS).read_text())
+    except FileNotFoundError:
+        return []
+    return [str(name) for name in data.get("builds", [])]
+
+
+@contextmanager
+def _builds_locked() -> Iterator[Path]:
+    """One builder at a time across processes (an import and a web worker may both build);
+    the kernel lets go of the lock when its holder dies, even by kill -9."""
+    root = aggregates_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / _BUILDS_LOCK).open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield root
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _is_complete(folder: Path, files: tuple[str, ...]) -> bool:
+    return all((folder / name).is_file() for name in files)
+
+
+def publish_aggregates(name: str, files: tuple[str, ...], build: Callable[[Path], None]) -> Path:
+    """The folder of build ``name`` holding ``files``: built by ``build`` unless it is there.
+
+    Readers take no lock, so nothing they may open is ever changed in place. ``build`` writes
+    into a private folder, which is renamed to ``name`` only once every file is in it; then
+    ``builds.json`` is replaced (os.replace) to name it current, and every other folder but
+    the previous build is removed, renamed away first so that no reader finds a folder half
+    deleted. A reader that found the previous build just before the switch can still open it
+    (and on Linux a file it has open survives removal). A build that fails or is killed
+    leaves the current build current; its private folder goes at the next publish.
+    """
+    folder = aggregate_folder(name)
+    if _is_complete(folder, files) and name in kept_builds():
+        return folder
+    with _builds_locked() as root:
+        if not _is_complete(folder, files):
+            private = root / f"{_UNPUBLISHED}{uuid.uuid4().hex}"
+            private.mkdir()
+            try:
+                build(private)
+                if not _is_complete(private, files):
+                    raise StoreError(f"the build of {name} did not write {', '.join(files)}")
+                if folder.exists():
+                    # Incomplete, so no reader uses it: left by a build made before builds
+                    # were published whole.
+                    _remove_folder(root, folder)
+                os.rename(private, folder)
+            except BaseException:
+                shutil.rmtree(private, ignore_errors=True)
+                raise
+        kept = [name, *(other for other in kept_builds() if other != name)][:KEPT_BUILDS]
+        temporary = root / f"{_BUILDS}.{uuid.uuid4().hex}.tmp"
+        temporary.write_text(json.dumps({"builds": kept}, indent=2))
+        os.replace(temporary, root / _BUILDS)
+        for entry in list(root.iterdir()):
+            if entry.name in {_BUILDS, _BUILDS_LOCK, *kept}:
+                continue
+            if entry.is_dir():
+                _remove_folder(root, entry)
+            else:
+                entry.unlink(missing_ok=True)
+    return folder
+
+
+def _remove_folder(root: Path, folder: Path) -> None:
+    """Rename first: a reader finds the folder whole or not at all, never half deleted."""
+    doomed = root / f"{_UNPUBLISHED}{uuid.uuid4().hex}"
+    os.rename(folder, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)

@@ -7,6 +7,8 @@ They are built by the portable queries in ``sql/`` right after an import (`prepa
 chosen releases summed into one history, and kept as Parquet beside the store, keyed by the
 releases' manifests: a new import or export (a new manifest) gets its own, and nothing stale
 is ever read. A check that finds none (an import made before they existed) builds them once.
+Each build is published whole by the store (`store.publish_aggregates`), which keeps only the
+current build and the one before it, so disk use does not grow with every import.
 
 Comparison groups: the same section (chapter, act and section without its subsection, so
 26-1(a)(4) compares with all of 26-1), the same class and offence category, the same class, and
@@ -18,9 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
-import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -51,7 +51,9 @@ _SUMMED = {
     "count_histogram": "SUM(participants) AS participants",
     "outcome_counts": ("SUM(charges) AS charges, SUM(reduced) AS reduced, SUM(ranked) AS ranked"),
 }
-_AGGREGATES = "_aggregates"
+_AGGREGATE_FILES = tuple(f"{table}.parquet" for table in AGGREGATE_TABLES)
+# A check that found its build just before two newer ones replaced it builds it again.
+_LOAD_ATTEMPTS = 3
 _BUILDING_QUERIES = ("charge_rows", *AGGREGATE_TABLES)
 # Bumped whenever the kept files change shape: releases summed, rows sorted by key.
 _AGGREGATE_LAYOUT = "summed-by-key-1"
@@ -267,7 +269,8 @@ def restricted_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnectio
 
 def build_aggregates(connection: duckdb.DuckDBPyConnection, target: Path) -> None:
     """Run the portable aggregate queries over `initiation` and `dispositions` and write the
-    two aggregate tables as Parquet files in `target` (replaced atomically, file by file).
+    two aggregate tables as Parquet files in `target`, a folder no reader sees until the store
+    publishes it whole.
 
     The chosen releases are summed into one history and the rows sorted by group key, so a
     check loads them as they are and each lookup reads one table per kind, one row per key,
@@ -278,8 +281,7 @@ def build_aggregates(connection: duckdb.DuckDBPyConnection, target: Path) -> Non
     target.mkdir(parents=True, exist_ok=True)
     for table in AGGREGATE_TABLES:
         runner.create_table(f"{table}_built", table)
-        temporary = target / f".{table}.{uuid.uuid4().hex}.parquet"
-        escaped = str(temporary).replace("'", "''")
+        escaped = str(target / f"{table}.parquet").replace("'", "''")
         dimensions = ", ".join(_DIMENSIONS[table])
         # Constant table names and a path of our own making, quoted.
         connection.execute(
@@ -287,27 +289,57 @@ def build_aggregates(connection: duckdb.DuckDBPyConnection, target: Path) -> Non
             f"FROM {table}_built GROUP BY {dimensions} ORDER BY {dimensions}) "
             f"TO '{escaped}' (FORMAT parquet)"
         )
-        os.replace(temporary, target / f"{table}.parquet")
 
 
 def aggregates_dir(key: str) -> Path:
-    return store.analytics_dir() / _AGGREGATES / f"charging-{key}"
+    """Where the aggregates of this cache key are once built (until two newer builds)."""
+    return store.aggregate_folder(_build_name(key))
+
+
+def _build_name(key: str) -> str:
+    return f"charging-{key}"
 
 
 def prepare(releases: tuple[str, ...] | None = None) -> Path:
     """Build the aggregates of these releases (every open-data release by default) unless
     they exist, and return their folder. Called right after an import, so that no check
-    pays for the build."""
+    pays for the build. Of the builds before it, only the last one stays on disk."""
     chosen = default_releases() if releases is None else releases
-    folder = aggregates_dir(cache_key(chosen))
-    with _lock:
-        if not all((folder / f"{t}.parquet").exists() for t in AGGREGATE_TABLES):
-            source = restricted_connection(chosen)
-            try:
-                build_aggregates(source, folder)
-            finally:
-                source.close()
-    return folder
+    return _publish(cache_key(chosen), chosen)
+
+
+def _publish(key: str, releases: tuple[str, ...]) -> Path:
+    def build(target: Path) -> None:
+        source = restricted_connection(releases)
+        try:
+            build_aggregates(source, target)
+        finally:
+            source.close()
+
+    return store.publish_aggregates(_build_name(key), _AGGREGATE_FILES, build)
+
+
+def _load_aggregates(key: str, releases: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    """The aggregates of this key copied into memory. Their folder can vanish between finding
+    and reading it (two imports elsewhere published newer builds meanwhile): then it is built
+    again and read again."""
+    attempts_left = _LOAD_ATTEMPTS
+    while True:
+        folder = _publish(key, releases)
+        connection = duckdb.connect(":memory:")
+        try:
+            for table in AGGREGATE_TABLES:
+                escaped = str(folder / f"{table}.parquet").replace("'", "''")
+                connection.execute(
+                    f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{escaped}')"  # noqa: S608
+                )
+        except duckdb.IOException:
+            connection.close()
+            attempts_left -= 1
+            if not attempts_left:
+                raise
+            continue
+        return connection
 
 
 def comparison_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnection:
@@ -316,19 +348,14 @@ def comparison_connection(releases: tuple[str, ...]) -> duckdb.DuckDBPyConnectio
     with _lock:
         if key in _loaded:
             return _loaded[key].cursor()
-    folder = prepare(releases)
+    connection = _load_aggregates(key, releases)
     with _lock:
         if key in _loaded:
-            return _loaded[key].cursor()
-        connection = duckdb.connect(":memory:")
-        for table in AGGREGATE_TABLES:
-            escaped = str(folder / f"{table}.parquet").replace("'", "''")
-            connection.execute(
-                f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{escaped}')"  # noqa: S608
-            )
-        _loaded.clear()  # one set of releases at a time; a new import replaces the old
-        _loaded[key] = connection
-        return connection.cursor()
+            connection.close()  # another thread loaded them meanwhile
+        else:
+            _loaded.clear()  # one set of releases at a time; a new import replaces the old
+            _loaded[key] = connection
+        return _loaded[key].cursor()
 
 
 def compare(
