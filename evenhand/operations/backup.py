@@ -23,7 +23,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,6 +44,11 @@ DATA_MEMBER = "data"
 # Folders under DATA_DIR that belong in a backup. The secret key, demo logins and collected
 # static files do not: they are per machine or rebuilt.
 DATA_FOLDERS = ("analytics",)
+# Work in progress and derived builds inside the data folders: an import's staging area, and
+# the consistency check's aggregates, which are rebuilt from the releases when missing. They
+# change under a running import (a build is swapped in and older ones removed), so copying
+# them could meet a folder that vanishes mid-copy; nothing in them is a record.
+NOT_BACKED_UP = ("_staging", "_aggregates")
 SYSTEM_LABEL = "evenhand operations"
 HEAD_QUERY = 'SELECT seq, hash FROM "audit_auditentry" ORDER BY seq DESC LIMIT 1'
 
@@ -262,12 +267,21 @@ def _postgres_snapshot(target: Path) -> tuple[dict[str, int], AuditHead | None]:
     return counts, head
 
 
+def _top_level(root: Path, names: tuple[str, ...]) -> Callable[[str, list[str]], set[str]]:
+    """A `copytree` ignore function leaving out `names` directly under `root` only."""
+
+    def ignore(folder: str, entries: list[str]) -> set[str]:
+        return {entry for entry in entries if entry in names} if Path(folder) == root else set()
+
+    return ignore
+
+
 def _copy_data_folders(data_dir: Path, target: Path) -> list[str]:
     copied = []
     for name in DATA_FOLDERS:
         source = data_dir / name
         if source.is_dir():
-            shutil.copytree(source, target / name)
+            shutil.copytree(source, target / name, ignore=_top_level(source, NOT_BACKED_UP))
             copied.append(name)
     return copied
 

@@ -141,3 +141,26 @@ def test_restore_names_what_is_wrong_with_a_file_that_is_not_a_backup(
     assert failed.returncode != 0
     assert "not a readable evenhand backup" in failed.stderr
     assert "no backup file" in missing.stderr
+
+
+def test_a_backup_leaves_out_import_work_and_derived_aggregates(
+    loaded_office: Office, tmp_path: Path
+) -> None:
+    analytics = loaded_office.data_dir / "analytics"
+    kept = analytics / "releases" / "2019" / "initiation.parquet"
+    for path in (
+        kept,
+        analytics / "_staging" / "half-written" / "part.parquet",
+        analytics / "_aggregates" / "charging-abc" / "counts.parquet",
+        analytics / "releases" / "_aggregates" / "nested-is-kept.txt",
+    ):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"bytes")
+    archive = tmp_path / "office.tar.gz"
+    loaded_office.run("backup", "--output", str(archive))
+    with tarfile.open(archive, "r:gz") as source:
+        names = source.getnames()
+    assert any(name.endswith("analytics/releases/2019/initiation.parquet") for name in names)
+    assert any(name.endswith("releases/_aggregates/nested-is-kept.txt") for name in names)
+    assert not any("analytics/_staging" in name for name in names)
+    assert not any("analytics/_aggregates" in name for name in names)
