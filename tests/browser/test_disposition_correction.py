@@ -86,6 +86,7 @@ def test_corrections_with_a_concurrent_edit_then_a_moved_and_a_waived_term(
     expect(page.get_by_label("Date")).to_have_value("2019-03-26")
     page.get_by_label("Date").fill("2019-03-25")
     page.get_by_label("Conditions").fill("Restitution of $10,000 to the City")
+    page.get_by_label("Reason for the correction (recorded)").fill("Date mistyped from the docket")
 
     # Meanwhile the First Assistant corrects the same disposition and saves first.
     colleague_context = browser.new_context()
@@ -93,6 +94,7 @@ def test_corrections_with_a_concurrent_edit_then_a_moved_and_a_waived_term(
     sign_in(colleague, live_demo, "mkeogh")
     colleague.goto(page.url)
     colleague.get_by_label("Date").fill("2019-03-27")
+    colleague.get_by_label("Reason for the correction (recorded)").fill("Per the half sheet")
     colleague.get_by_role("button", name="Save the correction").click()
     expect(colleague.locator(".messages")).to_contain_text("Disposition corrected.")
     colleague_context.close()
@@ -103,6 +105,9 @@ def test_corrections_with_a_concurrent_edit_then_a_moved_and_a_waived_term(
     expect(page.get_by_role("alert").first).to_be_visible()
     expect(page.get_by_label("Date")).to_have_value("2019-03-25")
     expect(page.get_by_label("Conditions")).to_have_value("Restitution of $10,000 to the City")
+    expect(page.get_by_label("Reason for the correction (recorded)")).to_have_value(
+        "Date mistyped from the docket"
+    )
     # Having seen the colleague's change, Raman keeps her own.
     page.get_by_role("button", name="Save the correction").click()
     expect(page.locator(".messages")).to_contain_text("Disposition corrected.")
@@ -115,6 +120,7 @@ def test_corrections_with_a_concurrent_edit_then_a_moved_and_a_waived_term(
     term = page.get_by_test_id("term-community_service")
     term.get_by_text("Change due date or waive").click()
     term.get_by_label("New deadline").fill("2019-05-31")
+    term.get_by_label("Reason for moving it (recorded)").fill("Extended by the court")
     term.get_by_role("button", name="Move due date").click()
     expect(page.locator(".messages")).to_contain_text("Due date moved to 2019-05-31.")
     term = page.get_by_test_id("term-community_service")
