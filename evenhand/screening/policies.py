@@ -241,6 +241,13 @@ def allowed_actions(user: User, case: Case) -> frozenset[CaseAction]:
     )
 
 
+def may_view_but_for_sealing(user: User, case: Case) -> bool:
+    """Whether `user` could read this case if it were not sealed: the question behind telling
+    a searcher that a sealed case's records were withheld (by number only). Everyone else gets
+    no word of the case at all."""
+    return may(user, case, CaseAction.VIEW, _sealing=NOT_SEALED)
+
+
 def may(
     user: User,
     case: Case,

@@ -40,7 +40,12 @@ from evenhand.comms.models import (
 from evenhand.comms.selectors import messages_visible_to
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.names import given_name_variants, normalize
-from evenhand.screening.policies import NOT_SEALED, OVERSIGHT, CaseAction, may, visible_cases
+from evenhand.screening.policies import (
+    OVERSIGHT,
+    CaseAction,
+    may_view_but_for_sealing,
+    visible_cases,
+)
 from evenhand.sealing.selectors import sealed_case_ids, sealings_in_force
 
 from . import ranking
@@ -444,11 +449,7 @@ def _withheld_numbers(user: User, rows: list[tuple[int | None, int | None]]) -> 
     orders = sealings_in_force().filter(case_id__in=case_ids).select_related("case")
     cases = {order.case_id: order.case for order in orders}
     return tuple(
-        sorted(
-            case.number
-            for case in cases.values()
-            if may(user, case, CaseAction.VIEW, _sealing=NOT_SEALED)
-        )
+        sorted(case.number for case in cases.values() if may_view_but_for_sealing(user, case))
     )
 
 
