@@ -27,6 +27,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from evenhand.config.db import fetch_together
+
 from .chain import (
     CHAINED_FIELDS,
     GENESIS_HASH,
@@ -82,10 +84,20 @@ def jsonable(value: object) -> JsonValue:  # noqa: PLR0911  (one return per JSON
     return str(value)
 
 
-def _lock_chain_head() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_KEY])
+def _locked_chain_head() -> tuple[int, str] | None:
+    """The last entry's sequence number and hash, read under the chain's lock (PostgreSQL; on
+    SQLite the write transaction itself serialises appends). The lock and the read go to the
+    server together: the read is a statement of its own, so it sees every entry committed
+    before the lock was granted."""
+    head_sql = _head_sql(connection.vendor)
+    if connection.vendor != "postgresql":
+        rows = fetch_together([(head_sql, [])])[0]
+    else:
+        rows = fetch_together(
+            [("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_KEY]), (head_sql, [])],
+            prepared=True,
+        )[1]
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def audit_record(
@@ -104,10 +116,7 @@ def audit_record(
     if not connection.in_atomic_block:
         msg = f"audit entry {action} written outside a transaction"
         raise AuditNotInTransactionError(msg)
-    _lock_chain_head()
-    with connection.cursor() as cursor:
-        cursor.execute(_head_sql(connection.vendor))
-        head = cursor.fetchone()
+    head = _locked_chain_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     occurred_at = timezone.now().astimezone(dt.UTC)
     label = actor_label if actor_label is not None else (actor.get_username() if actor else "")
@@ -161,9 +170,13 @@ def _insert(entry: AuditEntry) -> None:
         field.get_db_prep_save(getattr(entry, field.attname), connection)
         for field in _insert_fields()
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor, returning), params)
-        entry.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    if returning:
+        rows = fetch_together([(_insert_sql(connection.vendor, returning), params)], prepared=True)
+        entry.pk = rows[0][0][0]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(connection.vendor, returning), params)
+            entry.pk = cursor.lastrowid
     entry._state.adding = False
     entry._state.db = connection.alias
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.audit.selectors import audit_entries_for_case
+from evenhand.config.db import Statement, fetch_together
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import OVERSIGHT, CaseAction, access_case, visible_cases
 
@@ -389,6 +390,10 @@ def _clamp(requested: int, total: int, per_page: int) -> int:
     return min(max(1, requested), max(1, -(-total // per_page)))
 
 
+def _read_again(statement: Statement) -> list[tuple[Any, ...]]:
+    return fetch_together([statement], prepared=True)[0]
+
+
 def case_page(
     *,
     user: User,
@@ -402,95 +407,129 @@ def case_page(
     of queries whatever the case's size."""
     case = access_case(user, case_id, CaseAction.VIEW)
     pk = case.pk
-    with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL, [pk, True, pk, False, pk])
-        current_total, superseded_total, events_total = cursor.fetchone()
+    # The lists are read at the requested pages in the same round trip as their lengths; a
+    # page past the end (a stale link) is read again once the length says which page it is.
+    wanted = {
+        "current": max(1, charges_page),
+        "superseded": max(1, amended_page),
+        "events": max(1, events_page),
+    }
 
-        cursor.execute(_ALIASES_SQL, [pk])
-        aliases: dict[int, list[str]] = {}
-        for person_id, name in cursor.fetchall():
-            aliases.setdefault(person_id, []).append(name)
+    def charges_statement(current: bool, number: int) -> Statement:
+        return (_CHARGES_SQL, [pk, current, CHARGES_PER_PAGE, (number - 1) * CHARGES_PER_PAGE])
 
-        cursor.execute(_ROLE_CHANGES_SQL, [pk])
-        history: dict[int, list[RoleChangeLine]] = {}
-        for participant_id, before, after, at, reason, username, first, last in cursor.fetchall():
-            history.setdefault(participant_id, []).append(
-                RoleChangeLine(
-                    changed_at=_aware(at),
-                    from_label=_PARTICIPANT_ROLES.get(before, before) if before else "",
-                    to_label=_PARTICIPANT_ROLES.get(after, after),
-                    reason=reason,
-                    changed_by=_user_label(username, first, last),
-                )
+    def events_statement(number: int) -> Statement:
+        return (_EVENTS_SQL, [pk, EVENTS_PER_PAGE, (number - 1) * EVENTS_PER_PAGE])
+
+    (
+        counts,
+        alias_rows,
+        change_rows,
+        participant_rows,
+        team_rows,
+        current_rows,
+        superseded_rows,
+        event_rows,
+    ) = fetch_together(
+        [
+            (_COUNTS_SQL, [pk, True, pk, False, pk]),
+            (_ALIASES_SQL, [pk]),
+            (_ROLE_CHANGES_SQL, [pk]),
+            (_PARTICIPANTS_SQL, [pk]),
+            (_TEAM_SQL, [pk]),
+            charges_statement(True, wanted["current"]),
+            charges_statement(False, wanted["superseded"]),
+            events_statement(wanted["events"]),
+        ],
+        prepared=True,
+    )
+    current_total, superseded_total, events_total = counts[0]
+    shown = {
+        "current": _clamp(wanted["current"], current_total, CHARGES_PER_PAGE),
+        "superseded": _clamp(wanted["superseded"], superseded_total, CHARGES_PER_PAGE),
+        "events": _clamp(wanted["events"], events_total, EVENTS_PER_PAGE),
+    }
+    if shown["current"] != wanted["current"]:
+        current_rows = _read_again(charges_statement(True, shown["current"]))
+    if shown["superseded"] != wanted["superseded"]:
+        superseded_rows = _read_again(charges_statement(False, shown["superseded"]))
+    if shown["events"] != wanted["events"]:
+        event_rows = _read_again(events_statement(shown["events"]))
+
+    aliases: dict[int, list[str]] = {}
+    for person_id, name in alias_rows:
+        aliases.setdefault(person_id, []).append(name)
+
+    history: dict[int, list[RoleChangeLine]] = {}
+    for participant_id, before, after, at, reason, username, first, last in change_rows:
+        history.setdefault(participant_id, []).append(
+            RoleChangeLine(
+                changed_at=_aware(at),
+                from_label=_PARTICIPANT_ROLES.get(before, before) if before else "",
+                to_label=_PARTICIPANT_ROLES.get(after, after),
+                reason=reason,
+                changed_by=_user_label(username, first, last),
             )
+        )
 
-        cursor.execute(_PARTICIPANTS_SQL, [pk])
-        participants = [
-            ParticipantLine(
-                id=participant_id,
-                person_id=person_id,
-                full_name=_full_name(first, middle, last),
-                role=role,
-                role_label=_PARTICIPANT_ROLES.get(role, role),
-                aliases=aliases.get(person_id, []),
-                history=history.get(participant_id, []),
+    participants = [
+        ParticipantLine(
+            id=participant_id,
+            person_id=person_id,
+            full_name=_full_name(first, middle, last),
+            role=role,
+            role_label=_PARTICIPANT_ROLES.get(role, role),
+            aliases=aliases.get(person_id, []),
+            history=history.get(participant_id, []),
+        )
+        for participant_id, person_id, role, first, middle, last in participant_rows
+    ]
+
+    def charge_lines(rows: list[tuple[Any, ...]]) -> list[ChargeLine]:
+        return [
+            ChargeLine(
+                id=row[0],
+                defendant=_full_name(row[7], row[8], row[9]),
+                count_number=row[1],
+                citation=row[2],
+                offense_title=row[3],
+                offense_class=row[4],
+                version=row[5],
+                filed_on=row[6],
             )
-            for participant_id, person_id, role, first, middle, last in cursor.fetchall()
+            for row in rows
         ]
 
-        def charges(current: bool, requested: int, total: int) -> PageOf[ChargeLine]:
-            number = _clamp(requested, total, CHARGES_PER_PAGE)
-            offset = (number - 1) * CHARGES_PER_PAGE
-            cursor.execute(_CHARGES_SQL, [pk, current, CHARGES_PER_PAGE, offset])
-            lines = [
-                ChargeLine(
-                    id=row[0],
-                    defendant=_full_name(row[7], row[8], row[9]),
-                    count_number=row[1],
-                    citation=row[2],
-                    offense_title=row[3],
-                    offense_class=row[4],
-                    version=row[5],
-                    filed_on=row[6],
-                )
-                for row in cursor.fetchall()
-            ]
-            return PageOf(lines, number, total, CHARGES_PER_PAGE)
-
-        current_charges = charges(True, charges_page, current_total)
-        superseded_charges = charges(False, amended_page, superseded_total)
-
-        events_number = _clamp(events_page, events_total, EVENTS_PER_PAGE)
-        offset = (events_number - 1) * EVENTS_PER_PAGE
-        cursor.execute(_EVENTS_SQL, [pk, EVENTS_PER_PAGE, offset])
-        events = [
-            EventLine(
-                id=event_id,
-                occurred_at=_aware(at),
-                kind=kind,
-                kind_label=_EVENT_KINDS.get(kind, kind),
-                summary=summary,
-                recorded_by=_user_label(username, first, last),
-            )
-            for event_id, kind, at, summary, username, first, last in cursor.fetchall()
-        ]
-
-        cursor.execute(_TEAM_SQL, [pk])
-        team = [
-            TeamLine(
-                user=_user_label(username, first, last),
-                role=role,
-                role_label=_ASSIGNMENT_ROLES.get(role, role),
-            )
-            for role, username, first, last in cursor.fetchall()
-        ]
+    events = [
+        EventLine(
+            id=event_id,
+            occurred_at=_aware(at),
+            kind=kind,
+            kind_label=_EVENT_KINDS.get(kind, kind),
+            summary=summary,
+            recorded_by=_user_label(username, first, last),
+        )
+        for event_id, kind, at, summary, username, first, last in event_rows
+    ]
+    team = [
+        TeamLine(
+            user=_user_label(username, first, last),
+            role=role,
+            role_label=_ASSIGNMENT_ROLES.get(role, role),
+        )
+        for role, username, first, last in team_rows
+    ]
     return CasePage(
         case=case,
         participants=participants,
         team=team,
-        current_charges=current_charges,
-        superseded_charges=superseded_charges,
-        events=PageOf(events, events_number, events_total, EVENTS_PER_PAGE),
+        current_charges=PageOf(
+            charge_lines(current_rows), shown["current"], current_total, CHARGES_PER_PAGE
+        ),
+        superseded_charges=PageOf(
+            charge_lines(superseded_rows), shown["superseded"], superseded_total, CHARGES_PER_PAGE
+        ),
+        events=PageOf(events, shown["events"], events_total, EVENTS_PER_PAGE),
     )
 
 

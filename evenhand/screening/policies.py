@@ -39,6 +39,7 @@ from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditOutcome
 from evenhand.audit.services import audit_record
 from evenhand.cases.models import Case, CaseAssignment, SpecialProsecution
+from evenhand.config.db import fetch_together
 from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.sealing.context import access_reason_for
 from evenhand.sealing.models import AccessGrant, SealingOrder, UnsealingOrder
@@ -353,9 +354,7 @@ def _judged_case(
     """The case with its sealing state and screens now, for `user`; None if there is no case."""
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     params = {"at": at, "user": user.pk, "case": pk}
-    with connection.cursor() as cursor:
-        cursor.execute(_judged_case_sql(connection.vendor), params)
-        rows = cursor.fetchall()
+    rows = fetch_together([(_judged_case_sql(connection.vendor), params)], prepared=True)[0]
     if not rows:
         return None
     fields = Case._meta.concrete_fields

@@ -97,13 +97,19 @@ TEMPLATES = [
 ]
 
 
+# JIT compiling a paginator's COUNT costs more than the count itself at 1M cases
+# (bench/RESULTS.md section 3); the office's queries are short. Django's cursors bind
+# parameters on the client and never prepare statements, whatever the threshold; the
+# threshold only lets `evenhand.config.db`'s cursor prepare the few hot lookups by key it is
+# given (psycopg prepares nothing while it is None, Django's default).
+POSTGRES_OPTIONS: dict[str, object] = {"options": "-c jit=off", "prepare_threshold": 5}
+
+
 def database_from_env(default_sqlite_path: Path) -> dict[str, object]:
     """PostgreSQL when DATABASE_URL is set, otherwise SQLite in WAL mode at the given path."""
     if env.str("DATABASE_URL", default=""):
         config: dict[str, object] = dict(env.db_url("DATABASE_URL"))
-        # JIT compiling a paginator's COUNT costs more than the count itself at 1M cases
-        # (bench/RESULTS.md section 3); the office's queries are short.
-        config["OPTIONS"] = {"options": "-c jit=off"}
+        config["OPTIONS"] = dict(POSTGRES_OPTIONS)
         config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = True
         return config

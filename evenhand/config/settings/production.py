@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import POSTGRES_OPTIONS, env
 
 
 def _required(name: str) -> str:
@@ -26,8 +26,7 @@ if not ALLOWED_HOSTS:
 DATABASES = {"default": env.db_url("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# JIT compiling a paginator's COUNT costs more than the count itself (bench/RESULTS.md).
-DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+DATABASES["default"]["OPTIONS"] = dict(POSTGRES_OPTIONS)
 
 EVENHAND_REQUIRE_OTP = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

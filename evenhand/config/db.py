@@ -1,0 +1,74 @@
+"""Database helpers for the hot read paths: the reads every case view and every audit append
+make, where PostgreSQL's per-statement costs (a round trip, parsing and planning) outweigh
+the work of the statements themselves (bench/RESULTS.md section 1)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, LiteralString
+
+import psycopg
+from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+Statement = tuple[str, Sequence[Any] | Mapping[str, Any]]
+
+
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """Parameters bound by the server and the statement prepared on the connection at its
+    first use, so later executions skip parsing and planning. Django's own cursors bind on the
+    client and never prepare (its default, kept for the rest of the project: a generic plan
+    could serve a skewed search or filter badly); the statements sent through this one are
+    lookups by key, whose plan does not depend on the value looked up."""
+
+    def execute(  # type: ignore[override]
+        self,
+        query: LiteralString,
+        params: Sequence[object] | Mapping[str, object] | None = None,
+        *,
+        prepare: bool | None = None,
+        binary: bool | None = None,
+    ) -> _PreparedCursor:
+        super().execute(query, params, prepare=True, binary=binary)
+        return self
+
+
+def _cursor(*, prepared: bool) -> CursorWrapper:
+    if not prepared or connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    # Wrapped as Django wraps its own, so that errors become Django's and the statements are
+    # logged and counted (debug toolbar, the tests' query counts) like any other.
+    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    return wrapper(_PreparedCursor(connection.connection), connection)
+
+
+@contextlib.contextmanager
+def _pipeline() -> Iterator[None]:
+    """psycopg's pipeline mode on PostgreSQL: statements are sent without waiting for the one
+    before to answer. Elsewhere (SQLite is in process, with no round trip to save) nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
+
+
+def fetch_together(
+    statements: Sequence[Statement], *, prepared: bool = False
+) -> list[list[tuple[Any, ...]]]:
+    """Run statements that do not depend on each other's results and return each one's rows,
+    in order. On PostgreSQL they reach the server together and cost one round trip instead of
+    one each; the server still runs them one after the other, each with its own snapshot, so a
+    statement sees what the ones before it did (a lock taken, say). `prepared`: on PostgreSQL
+    each statement is prepared once per connection (see `_PreparedCursor` for when that is
+    right). An error is raised as Django's, when the rows are read."""
+    with contextlib.ExitStack() as stack:
+        cursors = [stack.enter_context(_cursor(prepared=prepared)) for _ in statements]
+        with _pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+            return [cursor.fetchall() for cursor in cursors]
