@@ -22,10 +22,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryCombinable, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 
+from .markers import phrase_pairs_query
 from .models import SearchDocument
 from .query import Term, fts5_match
 
@@ -63,12 +64,25 @@ def tsquery(terms: Sequence[Term]) -> SearchQuery:
     return combined
 
 
+def match_query(terms: Sequence[Term]) -> SearchQueryCombinable:
+    """What the GIN index is asked for: every term, and for phrases the records holding
+    their adjacent word pairs (the positions are then checked only in those)."""
+    query = tsquery(terms)
+    pairs = phrase_pairs_query(terms)
+    return query if pairs is None else query & pairs
+
+
+def _phrase_unpaired(terms: Sequence[Term]) -> bool:
+    """A phrase the index cannot narrow by its pairs: its every candidate is re-checked."""
+    return any(term.is_phrase for term in terms) and phrase_pairs_query(terms) is None
+
+
 def ranked(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
     """Documents matching every term, with a `rank` where lower is better."""
     documents = SearchDocument.objects.all()
     if connection.vendor == "postgresql":
         query = tsquery(terms)
-        return documents.filter(search_vector=query).annotate(
+        return documents.filter(search_vector=match_query(terms)).annotate(
             rank=SearchRank(F("search_vector"), query) * Value(-1.0, output_field=FloatField())
         )
     # FTS5: the MATCH drives the join; its rank column is bm25 weighing title, people and
@@ -90,7 +104,7 @@ def matching(terms: Sequence[Term]) -> QuerySet[SearchDocument]:
     database can drive the query from another index (e.g. the sealed cases' records)."""
     documents = SearchDocument.objects.all()
     if connection.vendor == "postgresql":
-        return documents.filter(search_vector=tsquery(terms))
+        return documents.filter(search_vector=match_query(terms))
     return documents.extra(
         where=[
             (
@@ -113,10 +127,10 @@ def choose_order(terms: Sequence[Term], *, pre_filtered: bool = False) -> Order:
     scores only those candidates while a newest-first walk could read the whole table to
     find them."""
     limit = RANK_LIMIT
-    if connection.vendor == "postgresql" and any(term.is_phrase for term in terms):
-        # The planner estimates a phrase as its words anywhere in the record, often far more
-        # than the phrase matches; walking the index rows in order for a rare phrase would
-        # read the whole table, while ranking costs what the phrase matches.
+    if connection.vendor == "postgresql" and _phrase_unpaired(terms):
+        # The planner estimates a phrase without pairs as its words anywhere in the record,
+        # often far more than the phrase matches; walking the index rows in order for a rare
+        # phrase would read the whole table, while ranking costs what the phrase matches.
         limit *= PHRASE_ESTIMATE_FACTOR
     if estimated_matches(terms, counted=not pre_filtered) > limit:
         return Order.NEWEST
@@ -125,16 +139,16 @@ def choose_order(terms: Sequence[Term], *, pre_filtered: bool = False) -> Order:
 
 def estimated_matches(terms: Sequence[Term], *, counted: bool = True) -> int:
     if connection.vendor == "postgresql":
-        matches = SearchDocument.objects.filter(search_vector=tsquery(terms))
+        matches = SearchDocument.objects.filter(search_vector=match_query(terms))
         plan = json.loads(matches.explain(format="json"))
         estimate = int(plan[0]["Plan"]["Plan Rows"])
-        if not counted or estimate > RANK_LIMIT or any(term.is_phrase for term in terms):
+        if not counted or estimate > RANK_LIMIT or _phrase_unpaired(terms):
             return estimate
         # The planner multiplies the words' frequencies as if they were independent: a full
         # name said in thousands of records is estimated at a few hundred, and ranking them
         # all cost hundreds of ms. Counting to the limit costs at most what ranking that many
-        # would (a phrase is left to the estimate: counting it re-checks every record holding
-        # its words, which the ranking then does again).
+        # would (a phrase without pairs is left to the estimate: counting it re-checks every
+        # record holding its words, which the ranking then does again).
         sql, params = matches.values("id").query.sql_with_params()
         bounded = f"SELECT count(*) FROM ({sql} LIMIT %s) AS bounded"  # noqa: S608
         return _count(bounded, [*params, RANK_LIMIT + 1])
@@ -185,7 +199,7 @@ def candidates(
             documents = SearchDocument.objects.filter(
                 Func(
                     F("search_vector"),
-                    tsquery(terms),
+                    match_query(terms),
                     function="ts_match_vq",
                     output_field=BooleanField(),
                 )

@@ -24,6 +24,10 @@ COLUMNS = "kind, object_id, case_id, message_id, occurred_on, title, people, bod
 # Attachment text beyond this many bytes is not indexed (a record's first megabyte names what
 # it is about; the whole file stays in the message record).
 ATTACHMENT_TEXT_BYTES = 1_000_000
+# PostgreSQL's phrase pairs (see search_document_vector below): records up to this many
+# characters, lexemes up to this long. `evenhand.search.markers` reads both.
+PHRASE_PAIRS_MAX_CHARS = 20_000
+PHRASE_PAIR_LEXEME_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -304,7 +308,8 @@ TRIGGERS: Sequence[Trigger] = (
         "recipient_saved",
         "comms_messagerecipient",
         ("INSERT", "UPDATE"),
-        lambda d, r: refresh(d, "message", f"({r}.message_id)"),
+        # The attachments too: on PostgreSQL their index rows carry the message's parties.
+        lambda d, r: _message_and_attachments(d, f"{r}.message_id"),
     ),
     Trigger(
         "named_case_saved",
@@ -386,6 +391,54 @@ def sqlite_drop() -> list[str]:
 
 # --- PostgreSQL: weighted tsvector, GIN index, plpgsql triggers ----------------------------
 
+# Titles weigh most, then the people named, then the body; very long bodies are cut
+# (a tsvector holds at most 1 MB, and positions stop at 16383 anyway). Two kinds of
+# marker lexeme follow the words; a searched word can never produce one, because the
+# parser splits words at '@' (`evenhand.search.markers` builds the queries that use them):
+# - the parties: '@all' on records that are not messages, '@u<id>' for a message's sender
+#   and each recipient, so "records this searcher is party to" is answered by the GIN
+#   index together with the words instead of by a look-up per matching row;
+# - adjacent pairs: '@<lexeme>~<lexeme>' for lexemes at positions p and p+1, so a phrase
+#   is narrowed by the index to the records holding its pairs before the positions are
+#   checked row by row. Records longer than PHRASE_PAIRS_MAX_CHARS (or pairs of long
+#   lexemes) are not paired; '@nopairs' marks the former, which every phrase re-checks.
+POSTGRES_VECTOR_FUNCTION = f"""CREATE OR REPLACE FUNCTION search_document_vector() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    words tsvector;
+    markers text[];
+BEGIN
+    words :=
+        setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')
+        || setweight(to_tsvector('english', coalesce(NEW.people, '')), 'B')
+        || setweight(to_tsvector('english', left(coalesce(NEW.body, ''), 200000)), 'C');
+    IF NEW.message_id IS NULL THEN
+        markers := ARRAY['@all'];
+    ELSE
+        SELECT coalesce(array_agg('@u' || party), '{{}}') INTO markers FROM (
+            SELECT m.sender_id AS party FROM comms_message m WHERE m.id = NEW.message_id
+            UNION SELECT r.user_id FROM comms_messagerecipient r
+            WHERE r.message_id = NEW.message_id
+        ) parties WHERE party IS NOT NULL;
+    END IF;
+    IF length(coalesce(NEW.title, '')) + length(coalesce(NEW.people, ''))
+            + length(coalesce(NEW.body, '')) > {PHRASE_PAIRS_MAX_CHARS} THEN
+        markers := array_append(markers, '@nopairs');
+    ELSE
+        markers := markers || ARRAY(
+            SELECT DISTINCT '@' || a.lexeme || '~' || b.lexeme
+            FROM (SELECT w.lexeme, unnest(w.positions) AS pos FROM unnest(words) w
+                  WHERE length(w.lexeme) <= {PHRASE_PAIR_LEXEME_MAX}) a
+            JOIN (SELECT w.lexeme, unnest(w.positions) AS pos FROM unnest(words) w
+                  WHERE length(w.lexeme) <= {PHRASE_PAIR_LEXEME_MAX}) b
+              ON b.pos = a.pos + 1
+        );
+    END IF;
+    NEW.search_vector := words || array_to_tsvector(markers);
+    RETURN NEW;
+END;
+$$"""
+
 POSTGRES_SETUP = [
     f"CREATE INDEX search_document_vector ON {DOCS} USING gin (search_vector)",
     # Text attachments are indexed when they decode as UTF-8; anything else indexes as empty.
@@ -400,18 +453,7 @@ EXCEPTION WHEN OTHERS THEN
     RETURN '';
 END;
 $$""",
-    # Titles weigh most, then the people named, then the body; very long bodies are cut
-    # (a tsvector holds at most 1 MB, and positions stop at 16383 anyway).
-    """CREATE OR REPLACE FUNCTION search_document_vector() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_vector :=
-        setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')
-        || setweight(to_tsvector('english', coalesce(NEW.people, '')), 'B')
-        || setweight(to_tsvector('english', left(coalesce(NEW.body, ''), 200000)), 'C');
-    RETURN NEW;
-END;
-$$""",
+    POSTGRES_VECTOR_FUNCTION,
     (
         f"CREATE TRIGGER search_document_vector BEFORE INSERT OR UPDATE ON {DOCS} "
         "FOR EACH ROW EXECUTE FUNCTION search_document_vector()"
