@@ -34,6 +34,15 @@ class _PreparedCursor(psycopg.Cursor[Any]):
         return self
 
 
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs each statement with its parameters merged in, as Django logs its own cursors'
+    (Django reads that text off a client-binding cursor, which this one is not)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(self.db.ops.compose_sql(str(sql), params)):
+            return CursorWrapper.execute(self, sql, params)
+
+
 def _cursor(*, prepared: bool) -> CursorWrapper:
     if not prepared or connection.vendor != "postgresql":
         return connection.cursor()
@@ -41,7 +50,7 @@ def _cursor(*, prepared: bool) -> CursorWrapper:
     connection.validate_thread_sharing()
     # Wrapped as Django wraps its own, so that errors become Django's and the statements are
     # logged and counted (debug toolbar, the tests' query counts) like any other.
-    wrapper = CursorDebugWrapper if connection.queries_logged else CursorWrapper
+    wrapper = _PreparedDebugWrapper if connection.queries_logged else CursorWrapper
     return wrapper(_PreparedCursor(connection.connection), connection)
 
 
