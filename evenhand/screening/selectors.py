@@ -14,6 +14,7 @@ from django.utils import timezone
 from evenhand.accounts.models import User
 from evenhand.audit.models import AuditEntry
 from evenhand.cases.models import Case, Participant
+from evenhand.config.db import fetch_together
 
 from .models import ConflictFlag, ConflictStatus, Screen, ScreenedCase, ScreenedPerson
 from .policies import OVERSIGHT, visible_cases
@@ -125,9 +126,9 @@ def flag_lines_on_case(*, user: User, case: Case) -> list[FlagLine]:
         users=connection.ops.quote_name(User._meta.db_table),
         own="" if oversees else " AND f.staff_id = %s",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [case.pk] if oversees else [case.pk, user.pk])
-        rows = cursor.fetchall()
+    # Read on every visit to a case, by its key: prepared (see evenhand.config.db).
+    params = [case.pk] if oversees else [case.pk, user.pk]
+    rows = fetch_together([(sql, params)], prepared=True)[0]
     return [
         FlagLine(
             staff=f"{first} {last}".strip() or username,

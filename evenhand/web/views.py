@@ -28,6 +28,7 @@ from evenhand.jurisdictions.ruleset import active_ruleset
 from evenhand.screening.policies import CaseAction, allowed_actions
 from evenhand.screening.selectors import flag_lines_on_case, screens_on_case, sees_all_screens
 
+from .case_links import case_links
 from .case_rows import charge_rows, event_items, participant_rows
 from .forms import CaseSearchForm
 
@@ -161,6 +162,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
         "events_links": _page_links(request, page.events, "events", "timeline-h"),
         "can_edit": CaseAction.EDIT in allowed,
         "can_charge": CaseAction.CHARGE in allowed,
+        "links": case_links(case.pk),
         "flags": flag_lines_on_case(user=user, case=case),
         # Only those who oversee screens see them; for anyone else the template would still
         # build and run the empty query.
