@@ -75,12 +75,14 @@ def fetch_together(
     statement sees what the ones before it did (a lock taken, say). `prepared`: on PostgreSQL
     each statement is prepared once per connection (see `_PreparedCursor` for when that is
     right). An error is raised as Django's, when the rows are read."""
-    if len(statements) == 1:
-        # Nothing to send together; entering and leaving the pipeline would cost a sync.
-        sql, params = statements[0]
+    if len(statements) == 1 or connection.vendor != "postgresql":
+        # Nothing to send together (one statement, or SQLite in process): one cursor, in turn.
         with _cursor(prepared=prepared) as cursor:
-            cursor.execute(sql, params)
-            return [cursor.fetchall()]
+            results = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+            return results
     with contextlib.ExitStack() as stack:
         cursors = [stack.enter_context(_cursor(prepared=prepared)) for _ in statements]
         with _pipeline():
