@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from evenhand.audit.models import AuditAction, AuditEntry
-from evenhand.records_requests import views
+from evenhand.records_requests.views import request_page
 from evenhand.search import selectors
 from tests.factories import json_object
 from tests.search.factories import make_office, send
@@ -37,7 +37,7 @@ def _titles(page: str) -> list[str]:
 def test_the_officer_pages_through_every_hit_and_each_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)
+    monkeypatch.setattr(request_page, "SEARCH_PAGE_SIZE", 2)
     office = make_office()
     for number in range(5):
         send(office.raman, [office.keogh], f"ledger entry {number}", subject=f"Entry {number}")
@@ -65,7 +65,7 @@ def test_the_officer_pages_through_every_hit_and_each_once(
 def test_a_count_that_stopped_short_says_so_on_the_page_and_in_the_audit_entry(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 1)
+    monkeypatch.setattr(request_page, "SEARCH_PAGE_SIZE", 1)
     monkeypatch.setattr(selectors, "COUNT_HORIZON", 2)
     office = make_office()
     for number in range(4):
