@@ -13,7 +13,7 @@ from evenhand.cases.models import Charge, Participant
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 from .models import ConsentState, DispositionKind, EnrolmentStatus, TermEntryKind, TermKind
-from .services.common import MAX_REASON_LENGTH
+from .services.common import MAX_END_REASON_LENGTH, MAX_REASON_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_LIMITS: dict[str, Any] = {
@@ -103,6 +103,7 @@ class TermWaiveForm(forms.Form):
     read = forms.CharField(widget=forms.HiddenInput, required=False)
     # The due date the editor saw; the service keeps it (the version guards against a move).
     due_on = forms.DateField(widget=forms.HiddenInput)
+    # Together, as `waive_reason` joins them, the two stay within the service's MAX_REASON_LENGTH.
     reason = forms.CharField(max_length=300, label="Reason for the waiver")
     ordered_by = forms.CharField(max_length=150, label="Ordered by (judge or court, and the order)")
 
@@ -164,7 +165,7 @@ class TermEntryForm(forms.Form):
 class CompletionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     completed_on = forms.DateField(widget=DATE)
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(max_length=MAX_REASON_LENGTH, required=False)
 
 
 class EndForm(forms.Form):
@@ -176,7 +177,7 @@ class EndForm(forms.Form):
         ]
     )
     ended_on = forms.DateField(widget=DATE)
-    reason = forms.CharField(max_length=1000)
+    reason = forms.CharField(max_length=MAX_END_REASON_LENGTH)
 
 
 def _statute_choices() -> list[tuple[Any, str]]:

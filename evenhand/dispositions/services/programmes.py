@@ -37,7 +37,15 @@ from ..selectors import (
     participant_in_case,
     programme_or_error,
 )
-from .common import VersionConflictError, bounded_reason, no_future
+from .common import (
+    MAX_END_REASON_LENGTH,
+    MAX_REASON_LENGTH,
+    VersionConflictError,
+    bounded_reason,
+    bounded_text,
+    no_future,
+    required_reason,
+)
 
 MAX_AMOUNT = Decimal("9999999999.99")
 # Which log entries count toward which kind of term.
@@ -287,7 +295,7 @@ def term_change(
     reason: str = "",
 ) -> Term:
     """Move a term's due date (an extension) saying why, or waive it with the court's reason.
-    Both reasons go into the audit entry."""
+    Both reasons go into the audit entry; each is at most MAX_REASON_LENGTH characters."""
     term = Term.objects.filter(pk=term_id).first()
     if term is None:
         raise CaseNotFoundError
@@ -299,8 +307,9 @@ def term_change(
             {"due_on": f"Due dates fall within {enrolment.starts_on} to {enrolment.ends_on}."}
         )
     stated = bounded_reason(reason)
+    waived = bounded_reason(waive_reason, field="waive_reason", what="the reason for the waiver")
     # A waiver states its own reason (the court's); a date moved without one is unexplained.
-    if due_on != term.due_on and not waive_reason.strip() and not stated:
+    if due_on != term.due_on and not waived and not stated:
         raise ValidationError({"reason": "Say why the due date moves."})
     with transaction.atomic():
         before = {"due_on": term.due_on, "status": term.status, "version": term.version}
@@ -309,7 +318,7 @@ def term_change(
             "version": F("version") + 1,
             "updated_at": timezone.now(),
         }
-        if waive_reason.strip():
+        if waived:
             updates["status"] = TermStatus.WAIVED
         if Term.objects.filter(pk=term.pk, version=expected_version).update(**updates) == 0:
             raise VersionConflictError("term")
@@ -324,7 +333,7 @@ def term_change(
             after={
                 "due_on": term.due_on,
                 "status": term.status,
-                "waive_reason": waive_reason.strip(),
+                "waive_reason": waived,
                 "reason": stated,
                 "version": term.version,
             },
@@ -352,6 +361,7 @@ def enrolment_complete(
     the participant's current charges in the case, given for performed consideration."""
     enrolment = _active_enrolment(actor, enrolment_id)
     rules = programme_or_error(enrolment.programme)
+    stated_note = bounded_text(note, field="note", limit=MAX_REASON_LENGTH, what="the note")
     no_future(completed_on, "completed_on")
     if completed_on < enrolment.starts_on:
         raise ValidationError(
@@ -387,7 +397,7 @@ def enrolment_complete(
             expected_version,
             status=EnrolmentStatus.COMPLETED,
             completed_on=completed_on,
-            outcome_note=note.strip(),
+            outcome_note=stated_note,
         )
         # Conditions without an amount (no contact, no weapons) are kept by reaching the end.
         Term.objects.filter(enrolment=enrolment, status=TermStatus.OPEN).update(
@@ -421,7 +431,7 @@ def enrolment_complete(
                 performed_consideration=True,
                 conditions=f"{rules.name}: {summary}",
                 enrolment=enrolment,
-                note=note.strip(),
+                note=stated_note,
                 recorded_by=actor,
                 recorded_at=now,
                 updated_at=now,
@@ -457,18 +467,19 @@ def enrolment_end_unsuccessfully(
     ended_on: dt.date,
     reason: str,
 ) -> Enrolment:
-    """End an enrolment as failed or withdrawn; its open terms close with it."""
+    """End an enrolment as failed or withdrawn, saying why (required, at most
+    MAX_END_REASON_LENGTH characters); its open terms close with it."""
+    # The policy first, so that a refused user's attempt is logged whatever they sent.
+    enrolment = _active_enrolment(actor, enrolment_id)
     status = EnrolmentStatus(status)
     if status not in {EnrolmentStatus.FAILED, EnrolmentStatus.WITHDRAWN}:
         raise ValidationError({"status": "Use completion for a successful end."})
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the enrolment ends."})
-    enrolment = _active_enrolment(actor, enrolment_id)
+    stated = required_reason(reason, ask="Say why the enrolment ends.", limit=MAX_END_REASON_LENGTH)
     if ended_on < enrolment.starts_on:
         raise ValidationError({"ended_on": "The enrolment cannot end before it started."})
     no_future(ended_on, "ended_on")
     with transaction.atomic():
-        _bump_enrolment(enrolment, expected_version, status=status, outcome_note=reason.strip())
+        _bump_enrolment(enrolment, expected_version, status=status, outcome_note=stated)
         Term.objects.filter(enrolment=enrolment, status=TermStatus.OPEN).update(
             status=TermStatus.CLOSED, version=F("version") + 1
         )
@@ -479,7 +490,7 @@ def enrolment_end_unsuccessfully(
             subject_id=enrolment.pk,
             case_id=enrolment.case_id,
             before={"status": EnrolmentStatus.ACTIVE, "version": expected_version},
-            after={"status": status, "ended_on": ended_on, "reason": reason.strip()},
+            after={"status": status, "ended_on": ended_on, "reason": stated},
         )
         enrolment.refresh_from_db()
         return enrolment
