@@ -1,5 +1,7 @@
 """Putting people and events on a case from its page: a participant (someone already recorded,
-found by name, or a new person), a relationship between the case's people, and an event.
+found by name, or a new person), a relationship between the case's people, and an event. A new
+person whose name matches people the user may see is not recorded until the user picks one of
+them instead or confirms that it is someone else.
 
 Each page checks the policy first (`access_case(..., EDIT)`: a missing or hidden case is a
 404, a read-only one a 403), then validates at the edge and calls the audited services. A
@@ -29,7 +31,13 @@ from ..forms import (
     RelationshipForm,
 )
 from .common import ConflictWatch, form_page, run_service
-from .people import FoundPerson, people_by_ids, people_found, relationships_among
+from .people import (
+    FoundPerson,
+    duplicate_warning,
+    people_by_ids,
+    people_found,
+    relationships_among,
+)
 
 EXISTING = "existing"
 NEW = "new"
@@ -70,7 +78,10 @@ def participant_add_view(request: HttpRequest, case_id: int) -> HttpResponseBase
     )
     new = NewParticipantForm(request.POST if posted == NEW else None, prefix=NEW)
     form = existing if posted == EXISTING else new if posted == NEW else None
-    if form is not None and form.is_valid():
+    warning = (
+        duplicate_warning(user=user, case=case, new=new) if form is new and new.is_valid() else None
+    )
+    if form is not None and form.is_valid() and warning is None:
         data = form.cleaned_data
         role = ParticipantRole(data["role"])
         watch = ConflictWatch(user, case)
@@ -110,6 +121,7 @@ def participant_add_view(request: HttpRequest, case_id: int) -> HttpResponseBase
         "existing": existing,
         "new": new,
         "posted": posted,
+        "warning": warning,
     }
     return render(request, "web/participant_add.html", context)
 

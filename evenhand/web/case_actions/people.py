@@ -1,5 +1,5 @@
-"""Reads for the people forms of the case page: whom a user may find by name, and the
-relationships among a case's people.
+"""Reads for the people forms of the case page: whom a user may find by name, the recorded
+people a new person may duplicate, and the relationships among a case's people.
 
 A person is findable only through a case the policy lets the user read: a participant in one of
 `visible_cases(user)`, or someone related to such a participant. Someone who appears only in
@@ -10,9 +10,14 @@ visible cases are shown beside a name.
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from typing import Any
 
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from evenhand.accounts.models import User
@@ -24,11 +29,16 @@ from evenhand.cases.models import (
     PersonAlias,
     Relationship,
 )
+from evenhand.screening.names import given_name_variants, name_keys, normalize
 from evenhand.screening.policies import CaseAction, visible_cases
 
 MAX_FOUND = 20
 MAX_QUERY_WORDS = 6
 CASES_SHOWN_PER_PERSON = 3
+MAX_DUPLICATES_SHOWN = 10
+# The database narrows by surname and the start of a given name; the names are then compared
+# exactly (nicknames included) in Python. The cap bounds that comparison for common names.
+MAX_DUPLICATE_CANDIDATES = 200
 
 _ROLES: dict[str, str] = dict(ParticipantRole.choices)
 
@@ -134,6 +144,143 @@ def _described(user: User, people: list[Person]) -> list[FoundPerson]:
         )
         for person in people
     ]
+
+
+# --- A new person who may already be recorded ----------------------------------------------
+
+
+def _two_word_keys(names: Iterable[str]) -> set[str]:
+    """The 'given surname' keys of `names`, nicknames included. A single word (a street name,
+    an initial) says too little to call two records the same person, so it gives no key."""
+    keys: set[str] = set()
+    for name in names:
+        keys.update(key for key in name_keys(name) if " " in key)
+    return keys
+
+
+def _any(lookup: str, values: set[str]) -> Q:
+    return reduce(operator.or_, (Q(**{lookup: value}) for value in sorted(values)))
+
+
+def _may_be_named(keys: set[str], *, given: str, surname: str) -> Q:
+    """A loose database filter for people who could carry one of `keys`: the surname matched
+    case-insensitively and the given name starting with one of the given names or their
+    variants, or an alias holding both. The names as typed are added to the keys' folded
+    forms, for records kept with punctuation or accents. Python then compares the keys."""
+    surnames = {key.rsplit(" ", 1)[1] for key in keys}
+    surnames.update(name for name in (surname.strip(), normalize(surname)) if name)
+    givens = {variant for key in keys for variant in given_name_variants(key.split(" ", 1)[0])}
+    givens.update(name for name in (given.strip(),) if name)
+    by_alias = PersonAlias.objects.filter(
+        _any("name__icontains", surnames) & _any("name__icontains", givens),
+        person=OuterRef("pk"),
+    )
+    by_name = _any("last_name__iexact", surnames) & _any("first_name__istartswith", givens)
+    return by_name | Q(Exists(by_alias))
+
+
+def _recorded_keys(person: Person, aliases: Iterable[str]) -> set[str]:
+    return _two_word_keys([person.full_name, f"{person.first_name} {person.last_name}", *aliases])
+
+
+def likely_duplicates(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    middle_name: str = "",
+    date_of_birth: dt.date | None = None,
+    aliases: Iterable[str] = (),
+) -> tuple[list[FoundPerson], bool]:
+    """Recorded people the user may find (the policy-checked search of the existing-person
+    path) who may be the new person: their name or an alias and the new person's name or one
+    of its aliases give the same 'given surname', case and accents aside, a given name
+    matching its nickname variants (Tina and Christina). Those with the same date of birth
+    come first. Also whether more matched than are shown.
+
+    Someone recorded only on cases hidden from the user is never among them. The database
+    narrows the candidates by exact surname, so a surname typed with different accents than
+    the record's can be missed; the nickname and alias comparisons are exact."""
+    keys = _two_word_keys(
+        [f"{first_name} {last_name}", f"{first_name} {middle_name} {last_name}", *aliases]
+    )
+    if not keys:
+        return [], False
+    candidates = list(
+        _findable(user)
+        .filter(_may_be_named(keys, given=first_name, surname=last_name))
+        .order_by("last_name", "first_name", "pk")[:MAX_DUPLICATE_CANDIDATES]
+    )
+    recorded_aliases: dict[int, list[str]] = {}
+    for person_id, name in PersonAlias.objects.filter(
+        person_id__in=[person.pk for person in candidates]
+    ).values_list("person_id", "name"):
+        recorded_aliases.setdefault(person_id, []).append(name)
+    matches = [
+        person
+        for person in candidates
+        if keys & _recorded_keys(person, recorded_aliases.get(person.pk, []))
+    ]
+    # Stable: within each group the order stays by name.
+    matches.sort(key=lambda person: date_of_birth is None or person.date_of_birth != date_of_birth)
+    return _described(user, matches[:MAX_DUPLICATES_SHOWN]), len(matches) > MAX_DUPLICATES_SHOWN
+
+
+class DifferentPersonForm(forms.Form):
+    """The user's answer to a duplicate warning, posted with the new person's form (same
+    prefix). `shown` holds the ids of the people the warning listed, so the answer covers
+    those people only: if someone else matches by the time it is posted, the warning is shown
+    again."""
+
+    different = forms.BooleanField(required=False, label="This is a different person")
+    shown = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
+
+    def confirms(self, ids: Iterable[int]) -> bool:
+        """Whether the user said the new person is none of `ids`, all of which they were
+        shown."""
+        if not self.is_valid() or not self.cleaned_data["different"]:
+            return False
+        words = str(self.cleaned_data["shown"]).split(",")
+        shown = {int(word) for word in words if word.isascii() and word.isdigit()}
+        return set(ids) <= shown
+
+
+@dataclass(frozen=True)
+class DuplicateWarning:
+    """Recorded people the user may see who may be the new person; the new person waits until
+    the user picks one of them instead or confirms with `confirm` that it is someone else."""
+
+    matches: list[FoundPerson]
+    more: bool
+    on_case: frozenset[int]  # those already participants in this case: nothing to add
+    confirm: DifferentPersonForm
+
+
+def duplicate_warning(*, user: User, case: Case, new: forms.Form) -> DuplicateWarning | None:
+    """The warning to show before recording the person of the valid new-person form `new`,
+    or None when nobody the user may see matches or the user has confirmed, for exactly the
+    people now matching, that the new person is someone else."""
+    data: dict[str, Any] = new.cleaned_data
+    matches, more = likely_duplicates(
+        user=user,
+        first_name=data["first_name"],
+        middle_name=data["middle_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+        aliases=data["aliases"],
+    )
+    ids = [found.person.pk for found in matches]
+    if not ids or DifferentPersonForm(new.data, prefix=new.prefix).confirms(ids):
+        return None
+    on_case = Participant.objects.filter(case=case, person_id__in=ids).values_list(
+        "person_id", flat=True
+    )
+    return DuplicateWarning(
+        matches=matches,
+        more=more,
+        on_case=frozenset(on_case),
+        confirm=DifferentPersonForm(prefix=new.prefix, initial={"shown": ",".join(map(str, ids))}),
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,359 @@
+"""A new participant whose name matches people already recorded: the form warns with the
+matches the user may see (and only those), nothing is written until the user picks one of them
+instead or confirms that it is someone else, and a name with no match is recorded at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from evenhand.accounts.models import Role, User
+from evenhand.audit.models import AuditEntry
+from evenhand.cases import services
+from evenhand.cases.models import Case, Participant, ParticipantRole, Person
+from evenhand.screening.models import ScreenKind
+from evenhand.screening.services import screen_raise
+from tests.factories import add_participant, appoint, make_case, make_user
+from tests.sealing.factories import seal
+
+pytestmark = pytest.mark.django_db
+
+REPORTED = "2019-01-29T09:00"
+WARNING = 'data-testid="duplicate-warning"'
+
+
+@pytest.fixture
+def asa() -> User:
+    return make_user(role=Role.ASSISTANT_STATES_ATTORNEY, first_name="Priya", last_name="Raman")
+
+
+@pytest.fixture
+def case(asa: User) -> Case:
+    return make_case(actor=asa, title="Report of an attack on Jordan Vale")
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _add_url(case: Case) -> str:
+    return reverse("case-participant-add", args=[case.pk])
+
+
+def _new_person(**fields: str) -> dict[str, str]:
+    data = {
+        "form": "new",
+        "new-first_name": "Jordan",
+        "new-middle_name": "",
+        "new-last_name": "Vale",
+        "new-date_of_birth": "1982-11-04",
+        "new-aliases": "",
+        "new-role": ParticipantRole.VICTIM,
+        "new-occurred_at": REPORTED,
+    }
+    data.update({f"new-{name}": value for name, value in fields.items()})
+    return data
+
+
+def _recorded(
+    actor: User,
+    first_name: str,
+    last_name: str,
+    *,
+    born: dt.date | None = None,
+    aliases: tuple[str, ...] = (),
+    role: ParticipantRole = ParticipantRole.DEFENDANT,
+    title: str = "An earlier case",
+) -> tuple[Person, Case]:
+    """Someone already recorded as a participant in another case of the office."""
+    earlier = make_case(actor=actor, title=title)
+    person = services.person_create(
+        actor=actor,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=born,
+        aliases=aliases,
+    )
+    services.participant_add(actor=actor, case_id=earlier.pk, person=person, role=role)
+    return person, earlier
+
+
+def _counts() -> tuple[int, int, int]:
+    return Person.objects.count(), Participant.objects.count(), AuditEntry.objects.count()
+
+
+class _Forms(HTMLParser):
+    """The hidden inputs of each form on a page with the given data-testid."""
+
+    def __init__(self, testid: str) -> None:
+        super().__init__()
+        self.testid = testid
+        self.forms: list[dict[str, str]] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "form":
+            self._inside = values.get("data-testid") == self.testid
+            if self._inside:
+                self.forms.append({})
+        elif tag == "input" and self._inside and values.get("type") == "hidden":
+            self.forms[-1][values.get("name") or ""] = values.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._inside = False
+
+
+def _hidden_inputs(page: str, testid: str) -> list[dict[str, str]]:
+    parser = _Forms(testid)
+    parser.feed(page)
+    return parser.forms
+
+
+def test_a_matching_name_is_not_recorded_and_the_matches_are_shown(asa: User, case: Case) -> None:
+    jordan, earlier = _recorded(
+        asa, "Jordan", "Vale", born=dt.date(1982, 11, 4), aliases=("J. Vale",)
+    )
+    client = _client(asa)  # signing in is audited: counted before the post
+    before = _counts()
+
+    response = client.post(
+        _add_url(case), _new_person(first_name="JORDAN", last_name="vale", middle_name="Q")
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert WARNING in page
+    assert "Jordan Vale" in page
+    assert "born 1982-11-04" in page
+    assert "also known as J. Vale" in page
+    assert f"in {earlier.number} (Defendant)" in page
+    assert "Add this person instead" in page
+    assert "This is a different person" in page
+    # The form keeps what was typed, and nothing at all was written (not even an audit entry).
+    assert 'value="JORDAN"' in page
+    assert 'value="Q"' in page
+    assert _counts() == before
+    assert not Participant.objects.filter(case=case).exists()
+    [add_instead] = _hidden_inputs(page, "add-instead")
+    assert add_instead["existing-person"] == str(jordan.pk)
+
+
+# (first, last, aliases) recorded, then (first, last, aliases typed one per line) for the new one.
+Name = tuple[str, str, str]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [
+        # A given-name variant of the same surname.
+        (("Tina", "Vale", ""), ("Christina", "Vale", "")),
+        # The new name is a recorded alias.
+        (("Reese", "Dunmore", "Reese Marlow"), ("Reese", "Marlow", "")),
+        # An alias typed for the new person is the recorded name, accents and case aside.
+        (("Victor", "Lang", ""), ("Vic", "Langford", "VÍCTOR LANG")),
+    ],
+    ids=["nickname", "recorded-alias", "typed-alias"],
+)
+def test_variants_and_aliases_count_as_matches(
+    asa: User, case: Case, recorded: Name, typed: Name
+) -> None:
+    first, last, alias = recorded
+    person, _ = _recorded(asa, first, last, aliases=(alias,) if alias else ())
+    client = _client(asa)
+    before = _counts()
+
+    page = client.post(
+        _add_url(case), _new_person(first_name=typed[0], last_name=typed[1], aliases=typed[2])
+    ).content.decode()
+
+    assert WARNING in page
+    assert person.full_name in page
+    assert _counts() == before
+
+
+def test_confirming_a_different_person_records_them(asa: User, case: Case) -> None:
+    jordan, _ = _recorded(asa, "Jordan", "Vale", born=dt.date(1961, 5, 2))
+    client = _client(asa)
+    warned = client.post(_add_url(case), _new_person()).content.decode()
+    [confirm] = _hidden_inputs(warned, "new-form")
+    assert confirm["new-shown"] == str(jordan.pk)
+
+    response = client.post(
+        _add_url(case), {**_new_person(), "new-different": "on", "new-shown": confirm["new-shown"]}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.pk}/#participants-h"
+    added = Participant.objects.select_related("person").get(case=case)
+    assert added.person != jordan
+    assert (added.person.full_name, added.person.date_of_birth) == (
+        "Jordan Vale",
+        dt.date(1982, 11, 4),
+    )
+    assert Person.objects.filter(first_name="Jordan", last_name="Vale").count() == 2
+
+
+def test_a_confirmation_covers_only_the_people_shown(asa: User, case: Case) -> None:
+    jordan, _ = _recorded(asa, "Jordan", "Vale")
+    client = _client(asa)
+    # Ticking the box without having been shown the match, or after someone else has come to
+    # match, shows the warning again.
+    unseen = client.post(_add_url(case), {**_new_person(), "new-different": "on"})
+    assert WARNING in unseen.content.decode()
+    other, _ = _recorded(asa, "Jordy", "Vale", title="A third case")
+    before = _counts()
+    stale = client.post(
+        _add_url(case), {**_new_person(), "new-different": "on", "new-shown": str(jordan.pk)}
+    )
+
+    assert stale.status_code == 200
+    page = stale.content.decode()
+    assert WARNING in page
+    assert "Jordy Vale" in page
+    assert _counts() == before
+    [confirm] = _hidden_inputs(page, "new-form")
+    assert sorted(confirm["new-shown"].split(",")) == sorted([str(jordan.pk), str(other.pk)])
+
+
+def test_add_this_person_instead_adds_the_recorded_person(asa: User, case: Case) -> None:
+    jordan, _ = _recorded(asa, "Jordan", "Vale", born=dt.date(1982, 11, 4))
+    client = _client(asa)
+    warned = client.post(
+        _add_url(case), _new_person(role=ParticipantRole.WITNESS, occurred_at="2019-02-01T17:30")
+    ).content.decode()
+    [add_instead] = _hidden_inputs(warned, "add-instead")
+    people = Person.objects.count()
+
+    response = client.post(_add_url(case), add_instead, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/#participants-h"
+    participant = Participant.objects.get(case=case)
+    assert participant.person == jordan
+    assert participant.role == ParticipantRole.WITNESS
+    assert Person.objects.count() == people
+    assert "Jordan Vale added to the case as witness." in response.content.decode()
+
+
+def test_someone_already_on_the_case_is_shown_without_an_add_button(asa: User, case: Case) -> None:
+    add_participant(case, actor=asa, first_name="Jordan", last_name="Vale")
+
+    page = _client(asa).post(_add_url(case), _new_person()).content.decode()
+
+    assert WARNING in page
+    assert "already a participant in this case" in page
+    assert not _hidden_inputs(page, "add-instead")
+
+
+def _screened_from(asa: User, screened: User) -> Case:
+    hidden = make_case(actor=asa, title="People v. Cal Dunmore")
+    add_participant(
+        hidden, actor=asa, first_name="Cal", last_name="Dunmore", aliases=["Calvin Dunmore"]
+    )
+    screen_raise(
+        actor=make_user(role=Role.FIRST_ASSISTANT),
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[screened],
+        case_ids=[hidden.pk],
+        reason="Former defence counsel of the Dunmores.",
+        memo="Screened.",
+    )
+    return hidden
+
+
+def test_a_person_only_on_a_hidden_case_is_never_listed(asa: User, case: Case) -> None:
+    screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
+    hidden = _screened_from(asa, screened)
+    mine = make_case(actor=screened, title="A case the screened prosecutor works on")
+    dunmore = {"first_name": "Calvin", "last_name": "Dunmore", "date_of_birth": ""}
+
+    # The person and their case stay hidden: the new record is made without a warning.
+    response = _client(screened).post(_add_url(mine), _new_person(**dunmore), follow=True)
+    page = response.content.decode()
+    assert WARNING not in page
+    assert hidden.number not in page
+    assert Participant.objects.filter(case=mine, person__first_name="Calvin").exists()
+
+    # Someone who may see the hidden case is warned about both records.
+    warned = _client(asa).post(_add_url(case), _new_person(**dunmore)).content.decode()
+    assert WARNING in warned
+    assert hidden.number in warned
+    assert warned.count('data-testid="duplicate-match"') == 2
+
+
+def test_a_person_on_a_hidden_and_a_visible_case_shows_only_the_visible_one(
+    asa: User, case: Case
+) -> None:
+    screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
+    hidden = _screened_from(asa, screened)
+    cal = Participant.objects.get(case=hidden).person
+    visible = make_case(actor=asa, title="Another matter")
+    services.participant_add(
+        actor=asa, case_id=visible.pk, person=cal, role=ParticipantRole.WITNESS
+    )
+    mine = make_case(actor=screened, title="A case the screened prosecutor works on")
+
+    page = (
+        _client(screened)
+        .post(_add_url(mine), _new_person(first_name="Cal", last_name="Dunmore"))
+        .content.decode()
+    )
+
+    assert WARNING in page
+    assert f"{visible.number} (Witness)" in page
+    assert hidden.number not in page
+
+
+def test_an_appointee_is_not_warned_about_a_sealed_case_outside_the_appointment(
+    asa: User, case: Case
+) -> None:
+    appointee = make_user(role=Role.SPECIAL_PROSECUTOR)
+    appoint(case, appointee)
+    _, sealed = _recorded(asa, "Jordan", "Vale", aliases=("J. Vale",))
+    seal(sealed, actor=asa)
+
+    response = _client(appointee).post(_add_url(case), _new_person(aliases="J. Vale"))
+
+    assert response.status_code == 302
+    assert Participant.objects.filter(case=case, person__first_name="Jordan").exists()
+    # A prosecutor of the office, who may read the sealed case, is warned.
+    other = make_case(actor=asa, title="Another matter")
+    assert WARNING in _client(asa).post(_add_url(other), _new_person()).content.decode()
+
+
+def test_a_name_without_a_match_is_recorded_at_once(asa: User, case: Case) -> None:
+    # Same surname, another given name (not a variant); same given name, another surname.
+    _recorded(asa, "Jordan", "Vale")
+    _recorded(asa, "Reese", "Dunmore")
+    client = _client(asa)
+
+    for first, last in (("Reese", "Vale"), ("Jordan", "Dunmore")):
+        response = client.post(_add_url(case), _new_person(first_name=first, last_name=last))
+        assert response.status_code == 302, response.content.decode()
+        assert Participant.objects.filter(
+            case=case, person__first_name=first, person__last_name=last
+        ).exists()
+
+
+def test_names_are_escaped_in_the_warning(asa: User, case: Case) -> None:
+    script = "<script>alert(1)</script>"
+    _recorded(asa, script, "Vale", aliases=(f"<b>{script}</b> Vale",))
+
+    page = (
+        _client(asa)
+        .post(_add_url(case), _new_person(first_name=script, last_name="Vale"))
+        .content.decode()
+    )
+
+    assert WARNING in page
+    assert script not in page
+    assert "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Vale" in page
+    assert "also known as &lt;b&gt;&lt;script&gt;" in page
