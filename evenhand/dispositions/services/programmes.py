@@ -295,7 +295,10 @@ def term_change(
     reason: str = "",
 ) -> Term:
     """Move a term's due date (an extension) saying why, or waive it with the court's reason.
-    Both reasons go into the audit entry; each is at most MAX_REASON_LENGTH characters."""
+    Both reasons go into the audit entry; each is at most MAX_REASON_LENGTH characters.
+
+    Needs DISPOSE on the case, like every other change to an enrolment and its terms: who may
+    move a date is whoever the access policy lets dispose."""
     term = Term.objects.filter(pk=term_id).first()
     if term is None:
         raise CaseNotFoundError
