@@ -144,6 +144,7 @@ def relationship_view(request: HttpRequest, case_id: int) -> HttpResponseBase:
                 to_person=second,
                 kind=kind,
                 note=form.cleaned_data["note"],
+                case_id=case.pk,
             )
 
         if run_service(form, record):
