@@ -22,7 +22,7 @@ from evenhand.dispositions.models import (
     TermEntryKind,
     TermKind,
 )
-from evenhand.dispositions.services.common import MAX_REASON_LENGTH
+from evenhand.dispositions.services.common import MAX_END_REASON_LENGTH, MAX_REASON_LENGTH
 from evenhand.dispositions.vocabulary import cook_county_value
 
 from ..fields import BodyDbId, DbId, RecordDate, Storable
@@ -295,7 +295,8 @@ class EndIn(InputSchema):
     version: Annotated[int, Field(ge=1)]
     status: EnrolmentStatus
     ended_on: RecordDate
-    reason: Text
+    # Required, and bounded as the service bounds it (the web form too).
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_END_REASON_LENGTH), Storable]
 
 
 class TermListItemOut(Schema):
