@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from evenhand.accounts.models import Role, User
-from evenhand.audit.models import AuditEntry
+from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.cases import services
 from evenhand.cases.models import Case, Participant, ParticipantRole, Person
 from evenhand.screening.models import ScreenKind
@@ -199,6 +199,23 @@ def test_confirming_a_different_person_records_them(asa: User, case: Case) -> No
         dt.date(1982, 11, 4),
     )
     assert Person.objects.filter(first_name="Jordan", last_name="Vale").count() == 2
+    # The decision is on the record: whom the user was shown and said this is not.
+    created = AuditEntry.objects.get(
+        action=AuditAction.PERSON_CREATED, subject_id=str(added.person.pk)
+    )
+    assert created.after is not None
+    assert created.after["duplicates_overridden"] == [jordan.pk]
+
+
+def test_a_person_recorded_without_a_warning_has_no_override_on_record(
+    asa: User, case: Case
+) -> None:
+    response = _client(asa).post(_add_url(case), _new_person())
+    assert response.status_code == 302
+    person = Participant.objects.get(case=case).person
+    created = AuditEntry.objects.get(action=AuditAction.PERSON_CREATED, subject_id=str(person.pk))
+    assert created.after is not None
+    assert "duplicates_overridden" not in created.after
 
 
 def test_a_confirmation_covers_only_the_people_shown(asa: User, case: Case) -> None:

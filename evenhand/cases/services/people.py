@@ -33,9 +33,14 @@ def person_create(
     middle_name: str = "",
     date_of_birth: dt.date | None = None,
     aliases: Iterable[str] = (),
+    duplicates_overridden: Iterable[int] = (),
 ) -> Person:
+    """Record a person. `duplicates_overridden`: the people the user was warned this one might
+    be and confirmed it is not (the entry keeps their ids, so a later duplicate is traceable
+    to the decision)."""
     if not may_record_people(actor):
         raise PermissionDenied("Your role may not record people.")
+    overridden = sorted({int(person_id) for person_id in duplicates_overridden})
     now = timezone.now()
     person = Person(
         first_name=first_name.strip(),
@@ -51,7 +56,10 @@ def person_create(
         action=AuditAction.PERSON_CREATED,
         subject_type="person",
         subject_id=person.pk,
-        after=snapshot(person, _PERSON_FIELDS),
+        after={
+            **snapshot(person, _PERSON_FIELDS),
+            **({"duplicates_overridden": overridden} if overridden else {}),
+        },
     )
     for alias in aliases:
         person_alias_add(actor=actor, person=person, name=alias)

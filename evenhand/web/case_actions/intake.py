@@ -32,6 +32,7 @@ from ..forms import (
 )
 from .common import ConflictWatch, form_page, run_service
 from .people import (
+    DifferentPersonForm,
     FoundPerson,
     duplicate_warning,
     people_by_ids,
@@ -100,6 +101,9 @@ def participant_add_view(request: HttpRequest, case_id: int) -> HttpResponseBase
                         last_name=data["last_name"],
                         date_of_birth=data["date_of_birth"],
                         aliases=data["aliases"],
+                        duplicates_overridden=DifferentPersonForm(
+                            new.data, prefix=new.prefix
+                        ).overridden(),
                     )
                 services.participant_add(
                     actor=user,

@@ -238,11 +238,16 @@ class DifferentPersonForm(forms.Form):
     def confirms(self, ids: Iterable[int]) -> bool:
         """Whether the user said the new person is none of `ids`, all of which they were
         shown."""
+        overridden = self.overridden()
+        return bool(overridden) and set(ids) <= overridden
+
+    def overridden(self) -> set[int]:
+        """The people the user was shown and said the new person is not (none unless the box
+        is ticked)."""
         if not self.is_valid() or not self.cleaned_data["different"]:
-            return False
+            return set()
         words = str(self.cleaned_data["shown"]).split(",")
-        shown = {int(word) for word in words if word.isascii() and word.isdigit()}
-        return set(ids) <= shown
+        return {int(word) for word in words if word.isascii() and word.isdigit()}
 
 
 @dataclass(frozen=True)
