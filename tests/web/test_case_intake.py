@@ -28,45 +28,15 @@ from evenhand.cases.models import (
 from evenhand.screening.models import ConflictFlag, ScreenKind
 from evenhand.screening.services import screen_raise
 from tests.factories import add_participant, make_case, make_person, make_user
+from tests.web.participant_forms import REPORTED, add_url, new_person_form, signed_in
 
 pytestmark = pytest.mark.django_db
 
-REPORTED = "2019-01-29T09:00"
-
-
-@pytest.fixture
-def asa() -> User:
-    return make_user(role=Role.ASSISTANT_STATES_ATTORNEY, first_name="Priya", last_name="Raman")
-
-
-@pytest.fixture
-def case(asa: User) -> Case:
-    return make_case(actor=asa, title="Report of an attack on Jordan Vale")
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _add_url(case: Case) -> str:
-    return reverse("case-participant-add", args=[case.pk])
+ALIASES = "J. Vale\n\nJ. Vale\nJV"
 
 
 def _new_person(**fields: str) -> dict[str, str]:
-    data = {
-        "form": "new",
-        "new-first_name": "Jordan",
-        "new-middle_name": "",
-        "new-last_name": "Vale",
-        "new-date_of_birth": "1982-11-04",
-        "new-aliases": "J. Vale\n\nJ. Vale\nJV",
-        "new-role": ParticipantRole.VICTIM,
-        "new-occurred_at": REPORTED,
-    }
-    data.update({f"new-{name}": value for name, value in fields.items()})
-    return data
+    return new_person_form(**{"aliases": ALIASES, **fields})
 
 
 def _entries(action: AuditAction, **filters: object) -> list[AuditEntry]:
@@ -76,7 +46,7 @@ def _entries(action: AuditAction, **filters: object) -> list[AuditEntry]:
 def test_a_new_person_joins_the_case_with_role_time_aliases_and_audit(
     asa: User, case: Case
 ) -> None:
-    response = _client(asa).post(_add_url(case), _new_person(), follow=True)
+    response = signed_in(asa).post(add_url(case), _new_person(), follow=True)
 
     assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/#participants-h"
     participant = Participant.objects.select_related("person").get(case=case)
@@ -109,7 +79,7 @@ def test_invalid_new_person_is_refused_and_the_form_keeps_the_input(
     asa: User, case: Case, fields: dict[str, str], error: str
 ) -> None:
     before = Person.objects.count()
-    response = _client(asa).post(_add_url(case), _new_person(middle_name="Quentin", **fields))
+    response = signed_in(asa).post(add_url(case), _new_person(middle_name="Quentin", **fields))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -124,9 +94,9 @@ def test_the_person_is_not_left_behind_when_adding_them_fails(asa: User, case: C
     add_participant(case, actor=asa, first_name="Jordan", last_name="Vale")
     people = Person.objects.count()
     existing = Participant.objects.get(case=case).person
-    client = _client(asa)
+    client = signed_in(asa)
     response = client.post(
-        f"{_add_url(case)}?q=Vale",
+        f"{add_url(case)}?q=Vale",
         {
             "form": "existing",
             "existing-person": str(existing.pk),
@@ -145,14 +115,14 @@ def test_an_existing_person_is_found_by_alias_and_added(asa: User, case: Case) -
     jordan = add_participant(
         earlier, actor=asa, first_name="Jordan", last_name="Vale", aliases=["Jay Vale"]
     ).person
-    client = _client(asa)
+    client = signed_in(asa)
 
-    search = client.get(_add_url(case), {"q": "jay"}).content.decode()
+    search = client.get(add_url(case), {"q": "jay"}).content.decode()
     assert "Jordan Vale" in search
     assert f"{earlier.number} (Defendant)" in search
 
     response = client.post(
-        f"{_add_url(case)}?q=jay",
+        f"{add_url(case)}?q=jay",
         {
             "form": "existing",
             "existing-person": str(jordan.pk),
@@ -166,7 +136,7 @@ def test_an_existing_person_is_found_by_alias_and_added(asa: User, case: Case) -
 
 
 def test_nobody_found_says_so(asa: User, case: Case) -> None:
-    page = _client(asa).get(_add_url(case), {"q": "Nobody"}).content.decode()
+    page = signed_in(asa).get(add_url(case), {"q": "Nobody"}).content.decode()
     assert 'data-testid="nobody-found"' in page
 
 
@@ -194,20 +164,20 @@ def _walled_off(asa: User, screened: User) -> Case:
 def test_a_screened_user_cannot_find_people_of_the_hidden_case(asa: User, case: Case) -> None:
     screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
     hidden = _walled_off(asa, screened)
-    client = _client(screened)
+    client = signed_in(screened)
 
     for query in ("Dunmore", "Cal", "Reese"):
-        page = client.get(_add_url(case), {"q": query}).content.decode()
+        page = client.get(add_url(case), {"q": query}).content.decode()
         assert "Cal Dunmore" not in page
         assert "Reese Dunmore" not in page
         assert 'data-testid="nobody-found"' in page
     # Another user finds them: the search, not the data, is what hides them.
-    assert "Cal Dunmore" in _client(asa).get(_add_url(case), {"q": "Dunmore"}).content.decode()
+    assert "Cal Dunmore" in signed_in(asa).get(add_url(case), {"q": "Dunmore"}).content.decode()
 
     # Posting a hidden person's id directly is refused like any unknown choice.
     cal = Participant.objects.get(case=hidden).person
     response = client.post(
-        f"{_add_url(case)}?q=Dunmore",
+        f"{add_url(case)}?q=Dunmore",
         {
             "form": "existing",
             "existing-person": str(cal.pk),
@@ -231,7 +201,7 @@ def test_a_person_on_a_hidden_and_a_visible_case_shows_only_the_visible_one(
         actor=asa, case_id=visible.pk, person=cal, role=ParticipantRole.WITNESS
     )
 
-    page = _client(screened).get(_add_url(case), {"q": "Cal"}).content.decode()
+    page = signed_in(screened).get(add_url(case), {"q": "Cal"}).content.decode()
     assert "Cal Dunmore" in page
     assert f"{visible.number} (Witness)" in page
     assert hidden.number not in page
@@ -242,17 +212,17 @@ def test_the_page_refuses_hidden_and_read_only_cases(asa: User, case: Case) -> N
     hidden = _walled_off(asa, screened)
     inspector = make_user(role=Role.INSPECTOR_GENERAL)
     for name in ("case-participant-add", "case-relationships", "case-event"):
-        assert _client(screened).get(reverse(name, args=[hidden.pk])).status_code == 404
-        assert _client(inspector).get(reverse(name, args=[case.pk])).status_code == 403
-        assert _client(asa).get(reverse(name, args=[case.pk + 1000])).status_code == 404
-    assert _client(screened).post(_add_url(hidden), _new_person()).status_code == 404
+        assert signed_in(screened).get(reverse(name, args=[hidden.pk])).status_code == 404
+        assert signed_in(inspector).get(reverse(name, args=[case.pk])).status_code == 403
+        assert signed_in(asa).get(reverse(name, args=[case.pk + 1000])).status_code == 404
+    assert signed_in(screened).post(add_url(hidden), _new_person()).status_code == 404
     assert not Participant.objects.filter(case=hidden, person__first_name="Jordan").exists()
 
 
 def test_forms_refuse_posts_without_csrf(asa: User, case: Case) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(asa)
-    assert client.post(_add_url(case), _new_person()).status_code == 403
+    assert client.post(add_url(case), _new_person()).status_code == 403
     event = {"kind": "arrest", "occurred_at": REPORTED, "summary": "Arrested."}
     assert client.post(reverse("case-event", args=[case.pk]), event).status_code == 403
     assert not Participant.objects.filter(case=case).exists()
@@ -260,9 +230,9 @@ def test_forms_refuse_posts_without_csrf(asa: User, case: Case) -> None:
 
 def test_names_are_escaped_in_search_results_and_forms(asa: User, case: Case) -> None:
     add_participant(case, actor=asa, first_name="<script>alert(1)</script>", last_name="Vale")
-    client = _client(asa)
+    client = signed_in(asa)
     for page in (
-        client.get(_add_url(case), {"q": "Vale"}).content.decode(),
+        client.get(add_url(case), {"q": "Vale"}).content.decode(),
         client.get(reverse("case-relationships", args=[case.pk])).content.decode(),
     ):
         assert "<script>alert(1)</script>" not in page
@@ -280,7 +250,7 @@ def test_a_relative_recorded_and_contacted_raises_the_flag_for_the_head_of_offic
         case, actor=asa, role=ParticipantRole.RELATIVE, first_name="Tina", last_name="Vale"
     ).person
     relationships = reverse("case-relationships", args=[case.pk])
-    client = _client(asa)
+    client = signed_in(asa)
 
     same = client.post(
         relationships, {"from_person": tina.pk, "kind": "relative_of", "to_person": tina.pk}
@@ -302,7 +272,7 @@ def test_a_relative_recorded_and_contacted_raises_the_flag_for_the_head_of_offic
     assert again.status_code == 200
     assert "already exists" in again.content.decode()
 
-    contact = _client(whitlock).post(
+    contact = signed_in(whitlock).post(
         reverse("case-contact", args=[case.pk]),
         {
             "staff": whitlock.pk,
@@ -323,7 +293,7 @@ def test_a_relative_recorded_and_contacted_raises_the_flag_for_the_head_of_offic
 
 def test_events_are_recorded_with_kind_time_and_audit(asa: User, case: Case) -> None:
     url = reverse("case-event", args=[case.pk])
-    client = _client(asa)
+    client = signed_in(asa)
     form = client.get(url).content.decode()
     assert 'value="charge_filed"' not in form
     assert 'value="arrest"' in form
@@ -365,9 +335,9 @@ def test_the_case_page_links_the_forms_for_editors_only(asa: User, case: Case) -
         reverse("case-relationships", args=[case.pk]),
         reverse("case-event", args=[case.pk]),
     )
-    editor_page = _client(asa).get(reverse("case-detail", args=[case.pk])).content.decode()
+    editor_page = signed_in(asa).get(reverse("case-detail", args=[case.pk])).content.decode()
     auditor_page = (
-        _client(make_user(role=Role.AUDITOR))
+        signed_in(make_user(role=Role.AUDITOR))
         .get(reverse("case-detail", args=[case.pk]))
         .content.decode()
     )
@@ -388,7 +358,7 @@ def test_a_role_change_keeps_when_it_happened_and_cannot_precede_the_present_rol
     )
     url = reverse("case-role", args=[case.pk])
     change = {"participant": vale.pk, "role": "suspect", "reason": "Evidence of staging"}
-    client = _client(asa)
+    client = signed_in(asa)
 
     early = client.post(url, {**change, "occurred_at": "2019-01-20T12:00"})
     assert "a change cannot come before it" in early.content.decode()
@@ -404,7 +374,7 @@ def test_a_role_change_keeps_when_it_happened_and_cannot_precede_the_present_rol
 
 def test_the_title_and_summary_are_edited_and_audited(asa: User, case: Case) -> None:
     url = reverse("case-edit", args=[case.pk])
-    client = _client(asa)
+    client = signed_in(asa)
     assert 'value="Report of an attack on Jordan Vale"' in client.get(url).content.decode()
     assert "This field is required." in client.post(url, {"title": " "}).content.decode()
 
@@ -413,5 +383,5 @@ def test_the_title_and_summary_are_edited_and_audited(asa: User, case: Case) -> 
     assert (case.title, case.summary) == ("People v. Jordan Vale", "The report was staged.")
     [entry] = _entries(AuditAction.CASE_UPDATED, case_id=case.pk)
     assert entry.after is not None
-    auditor = _client(make_user(role=Role.AUDITOR))
+    auditor = signed_in(make_user(role=Role.AUDITOR))
     assert auditor.post(url, {"title": "Renamed"}).status_code == 403

@@ -8,8 +8,6 @@ import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditEntry
@@ -19,46 +17,11 @@ from evenhand.screening.models import ScreenKind
 from evenhand.screening.services import screen_raise
 from tests.factories import add_participant, appoint, make_case, make_user
 from tests.sealing.factories import seal
+from tests.web.participant_forms import add_url, new_person_form, signed_in
 
 pytestmark = pytest.mark.django_db
 
-REPORTED = "2019-01-29T09:00"
 WARNING = 'data-testid="duplicate-warning"'
-
-
-@pytest.fixture
-def asa() -> User:
-    return make_user(role=Role.ASSISTANT_STATES_ATTORNEY, first_name="Priya", last_name="Raman")
-
-
-@pytest.fixture
-def case(asa: User) -> Case:
-    return make_case(actor=asa, title="Report of an attack on Jordan Vale")
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _add_url(case: Case) -> str:
-    return reverse("case-participant-add", args=[case.pk])
-
-
-def _new_person(**fields: str) -> dict[str, str]:
-    data = {
-        "form": "new",
-        "new-first_name": "Jordan",
-        "new-middle_name": "",
-        "new-last_name": "Vale",
-        "new-date_of_birth": "1982-11-04",
-        "new-aliases": "",
-        "new-role": ParticipantRole.VICTIM,
-        "new-occurred_at": REPORTED,
-    }
-    data.update({f"new-{name}": value for name, value in fields.items()})
-    return data
 
 
 def _recorded(
@@ -121,11 +84,11 @@ def test_a_matching_name_is_not_recorded_and_the_matches_are_shown(asa: User, ca
     jordan, earlier = _recorded(
         asa, "Jordan", "Vale", born=dt.date(1982, 11, 4), aliases=("J. Vale",)
     )
-    client = _client(asa)  # signing in is audited: counted before the post
+    client = signed_in(asa)  # signing in is audited: counted before the post
     before = _counts()
 
     response = client.post(
-        _add_url(case), _new_person(first_name="JORDAN", last_name="vale", middle_name="Q")
+        add_url(case), new_person_form(first_name="JORDAN", last_name="vale", middle_name="Q")
     )
 
     assert response.status_code == 200
@@ -167,11 +130,11 @@ def test_variants_and_aliases_count_as_matches(
 ) -> None:
     first, last, alias = recorded
     person, _ = _recorded(asa, first, last, aliases=(alias,) if alias else ())
-    client = _client(asa)
+    client = signed_in(asa)
     before = _counts()
 
     page = client.post(
-        _add_url(case), _new_person(first_name=typed[0], last_name=typed[1], aliases=typed[2])
+        add_url(case), new_person_form(first_name=typed[0], last_name=typed[1], aliases=typed[2])
     ).content.decode()
 
     assert WARNING in page
@@ -181,13 +144,14 @@ def test_variants_and_aliases_count_as_matches(
 
 def test_confirming_a_different_person_records_them(asa: User, case: Case) -> None:
     jordan, _ = _recorded(asa, "Jordan", "Vale", born=dt.date(1961, 5, 2))
-    client = _client(asa)
-    warned = client.post(_add_url(case), _new_person()).content.decode()
+    client = signed_in(asa)
+    warned = client.post(add_url(case), new_person_form()).content.decode()
     [confirm] = _hidden_inputs(warned, "new-form")
     assert confirm["new-shown"] == str(jordan.pk)
 
     response = client.post(
-        _add_url(case), {**_new_person(), "new-different": "on", "new-shown": confirm["new-shown"]}
+        add_url(case),
+        {**new_person_form(), "new-different": "on", "new-shown": confirm["new-shown"]},
     )
 
     assert response.status_code == 302
@@ -210,7 +174,7 @@ def test_confirming_a_different_person_records_them(asa: User, case: Case) -> No
 def test_a_person_recorded_without_a_warning_has_no_override_on_record(
     asa: User, case: Case
 ) -> None:
-    response = _client(asa).post(_add_url(case), _new_person())
+    response = signed_in(asa).post(add_url(case), new_person_form())
     assert response.status_code == 302
     person = Participant.objects.get(case=case).person
     created = AuditEntry.objects.get(action=AuditAction.PERSON_CREATED, subject_id=str(person.pk))
@@ -220,15 +184,15 @@ def test_a_person_recorded_without_a_warning_has_no_override_on_record(
 
 def test_a_confirmation_covers_only_the_people_shown(asa: User, case: Case) -> None:
     jordan, _ = _recorded(asa, "Jordan", "Vale")
-    client = _client(asa)
+    client = signed_in(asa)
     # Ticking the box without having been shown the match, or after someone else has come to
     # match, shows the warning again.
-    unseen = client.post(_add_url(case), {**_new_person(), "new-different": "on"})
+    unseen = client.post(add_url(case), {**new_person_form(), "new-different": "on"})
     assert WARNING in unseen.content.decode()
     other, _ = _recorded(asa, "Jordy", "Vale", title="A third case")
     before = _counts()
     stale = client.post(
-        _add_url(case), {**_new_person(), "new-different": "on", "new-shown": str(jordan.pk)}
+        add_url(case), {**new_person_form(), "new-different": "on", "new-shown": str(jordan.pk)}
     )
 
     assert stale.status_code == 200
@@ -242,14 +206,14 @@ def test_a_confirmation_covers_only_the_people_shown(asa: User, case: Case) -> N
 
 def test_add_this_person_instead_adds_the_recorded_person(asa: User, case: Case) -> None:
     jordan, _ = _recorded(asa, "Jordan", "Vale", born=dt.date(1982, 11, 4))
-    client = _client(asa)
+    client = signed_in(asa)
     warned = client.post(
-        _add_url(case), _new_person(role=ParticipantRole.WITNESS, occurred_at="2019-02-01T17:30")
+        add_url(case), new_person_form(role=ParticipantRole.WITNESS, occurred_at="2019-02-01T17:30")
     ).content.decode()
     [add_instead] = _hidden_inputs(warned, "add-instead")
     people = Person.objects.count()
 
-    response = client.post(_add_url(case), add_instead, follow=True)
+    response = client.post(add_url(case), add_instead, follow=True)
 
     assert response.redirect_chain[-1][0] == f"/cases/{case.pk}/#participants-h"
     participant = Participant.objects.get(case=case)
@@ -262,7 +226,7 @@ def test_add_this_person_instead_adds_the_recorded_person(asa: User, case: Case)
 def test_someone_already_on_the_case_is_shown_without_an_add_button(asa: User, case: Case) -> None:
     add_participant(case, actor=asa, first_name="Jordan", last_name="Vale")
 
-    page = _client(asa).post(_add_url(case), _new_person()).content.decode()
+    page = signed_in(asa).post(add_url(case), new_person_form()).content.decode()
 
     assert WARNING in page
     assert "already a participant in this case" in page
@@ -292,14 +256,14 @@ def test_a_person_only_on_a_hidden_case_is_never_listed(asa: User, case: Case) -
     dunmore = {"first_name": "Calvin", "last_name": "Dunmore", "date_of_birth": ""}
 
     # The person and their case stay hidden: the new record is made without a warning.
-    response = _client(screened).post(_add_url(mine), _new_person(**dunmore), follow=True)
+    response = signed_in(screened).post(add_url(mine), new_person_form(**dunmore), follow=True)
     page = response.content.decode()
     assert WARNING not in page
     assert hidden.number not in page
     assert Participant.objects.filter(case=mine, person__first_name="Calvin").exists()
 
     # Someone who may see the hidden case is warned about both records.
-    warned = _client(asa).post(_add_url(case), _new_person(**dunmore)).content.decode()
+    warned = signed_in(asa).post(add_url(case), new_person_form(**dunmore)).content.decode()
     assert WARNING in warned
     assert hidden.number in warned
     assert warned.count('data-testid="duplicate-match"') == 2
@@ -318,8 +282,8 @@ def test_a_person_on_a_hidden_and_a_visible_case_shows_only_the_visible_one(
     mine = make_case(actor=screened, title="A case the screened prosecutor works on")
 
     page = (
-        _client(screened)
-        .post(_add_url(mine), _new_person(first_name="Cal", last_name="Dunmore"))
+        signed_in(screened)
+        .post(add_url(mine), new_person_form(first_name="Cal", last_name="Dunmore"))
         .content.decode()
     )
 
@@ -336,23 +300,23 @@ def test_an_appointee_is_not_warned_about_a_sealed_case_outside_the_appointment(
     _, sealed = _recorded(asa, "Jordan", "Vale", aliases=("J. Vale",))
     seal(sealed, actor=asa)
 
-    response = _client(appointee).post(_add_url(case), _new_person(aliases="J. Vale"))
+    response = signed_in(appointee).post(add_url(case), new_person_form(aliases="J. Vale"))
 
     assert response.status_code == 302
     assert Participant.objects.filter(case=case, person__first_name="Jordan").exists()
     # A prosecutor of the office, who may read the sealed case, is warned.
     other = make_case(actor=asa, title="Another matter")
-    assert WARNING in _client(asa).post(_add_url(other), _new_person()).content.decode()
+    assert WARNING in signed_in(asa).post(add_url(other), new_person_form()).content.decode()
 
 
 def test_a_name_without_a_match_is_recorded_at_once(asa: User, case: Case) -> None:
     # Same surname, another given name (not a variant); same given name, another surname.
     _recorded(asa, "Jordan", "Vale")
     _recorded(asa, "Reese", "Dunmore")
-    client = _client(asa)
+    client = signed_in(asa)
 
     for first, last in (("Reese", "Vale"), ("Jordan", "Dunmore")):
-        response = client.post(_add_url(case), _new_person(first_name=first, last_name=last))
+        response = client.post(add_url(case), new_person_form(first_name=first, last_name=last))
         assert response.status_code == 302, response.content.decode()
         assert Participant.objects.filter(
             case=case, person__first_name=first, person__last_name=last
@@ -364,8 +328,8 @@ def test_names_are_escaped_in_the_warning(asa: User, case: Case) -> None:
     _recorded(asa, script, "Vale", aliases=(f"<b>{script}</b> Vale",))
 
     page = (
-        _client(asa)
-        .post(_add_url(case), _new_person(first_name=script, last_name="Vale"))
+        signed_in(asa)
+        .post(add_url(case), new_person_form(first_name=script, last_name="Vale"))
         .content.decode()
     )
 
