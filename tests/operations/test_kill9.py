@@ -3,6 +3,7 @@ verifies; an import killed mid-way leaves no release behind and can simply be ru
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -91,7 +92,8 @@ def _post(base: str, token: str, path: str, body: dict[str, object]) -> dict[str
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
             answer: dict[str, object] = json.loads(response.read())
             return answer
-    except (OSError, urllib.error.HTTPError, json.JSONDecodeError):
+    # A server killed mid-answer leaves a short body: IncompleteRead, an HTTPException.
+    except (OSError, http.client.HTTPException, json.JSONDecodeError):
         return None
 
 
