@@ -25,10 +25,15 @@ from evenhand.cases.models import (
     Relationship,
     RelationshipKind,
 )
-from evenhand.screening.models import ConflictFlag, ScreenKind
-from evenhand.screening.services import screen_raise
+from evenhand.screening.models import ConflictFlag
 from tests.factories import add_participant, make_case, make_person, make_user
-from tests.web.participant_forms import REPORTED, add_url, new_person_form, signed_in
+from tests.web.participant_forms import (
+    REPORTED,
+    add_url,
+    new_person_form,
+    screen_from,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,14 +155,7 @@ def _walled_off(asa: User, screened: User) -> Case:
         to_person=cal,
         kind=RelationshipKind.RELATIVE_OF,
     )
-    screen_raise(
-        actor=make_user(role=Role.FIRST_ASSISTANT),
-        kind=ScreenKind.EXCLUSIONARY,
-        users=[screened],
-        case_ids=[hidden.pk],
-        reason="Former defence counsel of the Dunmores.",
-        memo="Screened.",
-    )
+    screen_from(hidden, screened)
     return hidden
 
 
