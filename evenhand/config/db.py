@@ -5,7 +5,7 @@ the work of the statements themselves (bench/RESULTS.md section 1)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, LiteralString
 
 import psycopg
@@ -54,18 +54,6 @@ def _cursor(*, prepared: bool) -> CursorWrapper:
     return wrapper(_PreparedCursor(connection.connection), connection)
 
 
-@contextlib.contextmanager
-def _pipeline() -> Iterator[None]:
-    """psycopg's pipeline mode on PostgreSQL: statements are sent without waiting for the one
-    before to answer. Elsewhere (SQLite is in process, with no round trip to save) nothing."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    connection.ensure_connection()
-    with connection.connection.pipeline():
-        yield
-
-
 def fetch_together(
     statements: Sequence[Statement], *, prepared: bool = False
 ) -> list[list[tuple[Any, ...]]]:
@@ -85,7 +73,8 @@ def fetch_together(
             return results
     with contextlib.ExitStack() as stack:
         cursors = [stack.enter_context(_cursor(prepared=prepared)) for _ in statements]
-        with _pipeline():
+        # psycopg's pipeline mode: each statement is sent without waiting for the one before.
+        with connection.connection.pipeline():
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
             return [cursor.fetchall() for cursor in cursors]
