@@ -24,6 +24,7 @@ from ..selectors import (
     bar_findings,
     participant_in_case,
 )
+from .common import MAX_OVERRIDE_REASON_LENGTH, MAX_SHORT_TEXT_LENGTH, bounded_text
 
 
 class BarWarningError(Exception):
@@ -38,18 +39,20 @@ class BarWarningError(Exception):
 
 
 def same_conduct_link(*, actor: User, case_id: int, earlier_case_id: int, note: str = "") -> None:
-    """Record that a case concerns the same incident as an earlier one (for the bar check)."""
+    """Record that a case concerns the same incident as an earlier one (for the bar check);
+    the note is at most MAX_SHORT_TEXT_LENGTH characters."""
     case = access_case(actor, case_id, CaseAction.EDIT, log_read=False)
     earlier = access_case(actor, earlier_case_id, CaseAction.VIEW, log_read=False)
     if earlier.pk == case.pk:
         raise ValidationError({"earlier_case": "A case cannot be linked to itself."})
+    stated_note = bounded_text(note, field="note", limit=MAX_SHORT_TEXT_LENGTH, what="the note")
     with transaction.atomic():
         if SameConductLink.objects.filter(case=case, earlier_case=earlier).exists():
             raise ValidationError({"earlier_case": "The cases are already linked."})
         link = SameConductLink(
             case=case,
             earlier_case=earlier,
-            note=note.strip(),
+            note=stated_note,
             created_by=actor,
             created_at=timezone.now(),
         )
@@ -78,8 +81,15 @@ def charges_file_checked(
 ) -> list[Charge]:
     """File charges as `cases.services.charges_file` does, after checking the re-prosecution
     bar. A barred filing is refused with `BarWarningError` (the warning is logged) unless an
-    override reason is given; the override is recorded and audited with the charges."""
+    override reason is given (at most MAX_OVERRIDE_REASON_LENGTH characters); the override is
+    recorded and audited with the charges."""
     case = access_case(actor, case_id, CaseAction.CHARGE, log_read=False)
+    reason = bounded_text(
+        override_reason,
+        field="override_reason",
+        limit=MAX_OVERRIDE_REASON_LENGTH,
+        what="the reason for the override",
+    )
     participant = participant_in_case(case=case, participant_id=participant_id)
     findings = bar_findings(
         user=actor,
@@ -88,7 +98,6 @@ def charges_file_checked(
         statute_key=statute_key,
         incident_on=incident_on,
     )
-    reason = override_reason.strip()
     if findings and not reason:
         with transaction.atomic():
             audit_record(

@@ -12,7 +12,10 @@ from evenhand.cases.locking import VersionConflictError
 
 __all__ = [
     "MAX_END_REASON_LENGTH",
+    "MAX_OVERRIDE_REASON_LENGTH",
     "MAX_REASON_LENGTH",
+    "MAX_SHORT_TEXT_LENGTH",
+    "MAX_TEXT_LENGTH",
     "VersionConflictError",
     "bounded_reason",
     "bounded_text",
@@ -21,10 +24,25 @@ __all__ = [
     "today",
 ]
 
-# As long as the other short free text here (a term's detail, a log entry's note).
-MAX_REASON_LENGTH = 500
+# The bounds of the free text the services take. The forms and the API schemas import them, so
+# the edge refuses what the service would and the OpenAPI document states the same numbers.
+
+# Short free text kept in a 500-character column: a term's detail, a log entry's note, a
+# same-conduct link's note.
+MAX_SHORT_TEXT_LENGTH = 500
+# A stated reason (a correction, a moved due date, a waiver) and a completion note: as long as
+# the other short free text.
+MAX_REASON_LENGTH = MAX_SHORT_TEXT_LENGTH
 # Why an enrolment failed or was withdrawn: room to recount the violations behind it.
 MAX_END_REASON_LENGTH = 1000
+# A disposition's conditions and note, and the record check made outside the office: room for a
+# court's list of conditions or a criminal-history summary (the API's bound for them from the
+# start).
+MAX_TEXT_LENGTH = 2000
+# Why charges are filed despite the re-prosecution bar: a charging rationale, so as long as the
+# charging decision's own (charging.services.MAX_RATIONALE), whose form and API pass the same
+# text on to `charges_file_checked`.
+MAX_OVERRIDE_REASON_LENGTH = 10_000
 
 
 def today() -> dt.date:

@@ -20,7 +20,13 @@ from ..models import (
     ChargeDisposition,
     DispositionKind,
 )
-from .common import VersionConflictError, no_future, required_reason
+from .common import (
+    MAX_TEXT_LENGTH,
+    VersionConflictError,
+    bounded_text,
+    no_future,
+    required_reason,
+)
 
 
 def _check_disposition(
@@ -60,6 +66,14 @@ def _check_disposition(
         )
 
 
+def _bounded_terms(conditions: str, note: str) -> tuple[str, str]:
+    """A disposition's conditions and note as stored: trimmed, each at most MAX_TEXT_LENGTH."""
+    return (
+        bounded_text(conditions, field="conditions", limit=MAX_TEXT_LENGTH, what="the conditions"),
+        bounded_text(note, field="note", limit=MAX_TEXT_LENGTH, what="the note"),
+    )
+
+
 def _disposition_snapshot(disposition: ChargeDisposition) -> dict[str, object]:
     return {
         "charge_id": disposition.charge_id,
@@ -87,8 +101,10 @@ def disposition_record(
     note: str = "",
 ) -> ChargeDisposition:
     """Record how a current charge ended. A charge already disposed is changed with
-    `disposition_change` (which checks the version) instead."""
+    `disposition_change` (which checks the version) instead. The conditions and the note are
+    each at most MAX_TEXT_LENGTH characters."""
     case = access_case(actor, case_id, CaseAction.DISPOSE, log_read=False)
+    conditions, note = _bounded_terms(conditions, note)
     kind = DispositionKind(kind)
     with transaction.atomic():
         charge = (
@@ -121,9 +137,9 @@ def disposition_record(
             kind=kind,
             disposed_on=disposed_on,
             performed_consideration=performed_consideration,
-            conditions=conditions.strip(),
+            conditions=conditions,
             reinstatement_deadline=reinstatement_deadline,
-            note=note.strip(),
+            note=note,
             recorded_by=actor,
             recorded_at=now,
             updated_at=now,
@@ -156,9 +172,11 @@ def disposition_change(
     reason: str,
 ) -> ChargeDisposition:
     """Correct a current disposition, saying why (the reason goes into the audit entry);
-    refused if it changed since `expected_version`."""
+    refused if it changed since `expected_version`. The conditions and the note are bounded as
+    `disposition_record` bounds them."""
     case = access_case(actor, case_id, CaseAction.DISPOSE, log_read=False)
     stated = required_reason(reason, ask="Say why the disposition is corrected.")
+    conditions, note = _bounded_terms(conditions, note)
     kind = DispositionKind(kind)
     with transaction.atomic():
         disposition = (
@@ -182,9 +200,9 @@ def disposition_change(
             kind=kind,
             disposed_on=disposed_on,
             performed_consideration=performed_consideration,
-            conditions=conditions.strip(),
+            conditions=conditions,
             reinstatement_deadline=reinstatement_deadline,
-            note=note.strip(),
+            note=note,
             version=F("version") + 1,
             updated_at=timezone.now(),
         )

@@ -40,6 +40,8 @@ from ..selectors import (
 from .common import (
     MAX_END_REASON_LENGTH,
     MAX_REASON_LENGTH,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_TEXT_LENGTH,
     VersionConflictError,
     bounded_reason,
     bounded_text,
@@ -71,8 +73,15 @@ def enrolment_create(
     prior_record_attestation: str = "",
 ) -> Enrolment:
     """Enrol a defendant in a programme. Refused unless every eligibility rule is met; the
-    explanation shown is stored with the enrolment."""
+    explanation shown is stored with the enrolment. The record-check attestation is at most
+    MAX_TEXT_LENGTH characters."""
     case = access_case(actor, case_id, CaseAction.DISPOSE, log_read=False)
+    attestation = bounded_text(
+        prior_record_attestation,
+        field="prior_record_attestation",
+        limit=MAX_TEXT_LENGTH,
+        what="the record-check attestation",
+    )
     rules = programme_or_error(programme)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The programme cannot end before it starts."})
@@ -89,7 +98,7 @@ def enrolment_create(
                     "defendant": ConsentState(consent_defendant),
                     "victim": ConsentState(consent_victim),
                 },
-                prior_record_attested=bool(prior_record_attestation.strip()),
+                prior_record_attested=bool(attestation),
                 proposed_months=months_between(starts_on, ends_on),
             ),
         )
@@ -112,7 +121,7 @@ def enrolment_create(
             consent_state_attorney=consent_state_attorney,
             consent_defendant=consent_defendant,
             consent_victim=consent_victim,
-            prior_record_attestation=prior_record_attestation.strip(),
+            prior_record_attestation=attestation,
             eligibility=[result.as_json() for result in verdict.results],
             created_by=actor,
             created_at=now,
@@ -167,8 +176,12 @@ def term_add(
     required_amount: Decimal | None = None,
     detail: str = "",
 ) -> Term:
-    """Add a structured condition to an active enrolment."""
+    """Add a structured condition to an active enrolment; its detail is at most
+    MAX_SHORT_TEXT_LENGTH characters."""
     enrolment = _active_enrolment(actor, enrolment_id)
+    stated_detail = bounded_text(
+        detail, field="detail", limit=MAX_SHORT_TEXT_LENGTH, what="the detail"
+    )
     kind = TermKind(kind)
     rules = programme_or_error(enrolment.programme)
     if kind not in rules.condition_types:
@@ -189,7 +202,7 @@ def term_add(
             enrolment=enrolment,
             kind=kind,
             required_amount=amount,
-            detail=detail.strip(),
+            detail=stated_detail,
             due_on=due_on,
             created_at=now,
             updated_at=now,
@@ -223,11 +236,13 @@ def term_entry_log(
     amount: Decimal | None = None,
     note: str = "",
 ) -> TermEntry:
-    """Log hours, a payment, a session, a violation or a note against a term."""
+    """Log hours, a payment, a session, a violation or a note against a term; the note is at
+    most MAX_SHORT_TEXT_LENGTH characters."""
     term = Term.objects.filter(pk=term_id).first()
     if term is None:
         raise CaseNotFoundError
     enrolment = _active_enrolment(actor, term.enrolment_id)
+    stated_note = bounded_text(note, field="note", limit=MAX_SHORT_TEXT_LENGTH, what="the note")
     kind = TermEntryKind(kind)
     counted = ENTRY_FOR_TERM.get(term.kind)
     if kind not in {counted, TermEntryKind.VIOLATION, TermEntryKind.NOTE}:
@@ -261,7 +276,7 @@ def term_entry_log(
             kind=kind,
             amount=value,
             occurred_on=occurred_on,
-            note=note.strip(),
+            note=stated_note,
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
