@@ -13,7 +13,13 @@ from evenhand.cases.models import Charge, Participant
 from evenhand.jurisdictions.ruleset import active_ruleset
 
 from .models import ConsentState, DispositionKind, EnrolmentStatus, TermEntryKind, TermKind
-from .services.common import MAX_END_REASON_LENGTH, MAX_REASON_LENGTH
+from .services.common import (
+    MAX_END_REASON_LENGTH,
+    MAX_OVERRIDE_REASON_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_TEXT_LENGTH,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 AMOUNT_LIMITS: dict[str, Any] = {
@@ -38,11 +44,15 @@ class DispositionForm(forms.Form):
     performed_consideration = forms.BooleanField(
         required=False, label="Given for performed consideration (terms performed)"
     )
-    conditions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_TEXT_LENGTH
+    )
     reinstatement_deadline = forms.DateField(
         widget=DATE, required=False, label="Reinstatement deadline (SOL only)"
     )
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_TEXT_LENGTH
+    )
 
     def __init__(self, *args: Any, charges: Sequence[Charge], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,13 +78,13 @@ class DispositionCorrectionForm(forms.Form):
         required=False, label="Given for performed consideration (terms performed)"
     )
     conditions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_TEXT_LENGTH
     )
     reinstatement_deadline = forms.DateField(
         widget=DATE, required=False, label="Reinstatement deadline (SOL only)"
     )
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_TEXT_LENGTH
     )
     # Not shown pre-filled: each correction says why it is made, and the audit entry keeps it.
     reason = forms.CharField(
@@ -130,6 +140,7 @@ class EnrolmentForm(forms.Form):
     prior_record_attestation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=MAX_TEXT_LENGTH,
         label="Record check outside the office (attestation)",
     )
 
@@ -150,7 +161,7 @@ class TermForm(forms.Form):
     kind = forms.ChoiceField(choices=TermKind.choices)
     required_amount = forms.DecimalField(label="Amount (hours, dollars, sessions)", **AMOUNT_LIMITS)
     due_on = forms.DateField(widget=DATE)
-    detail = forms.CharField(max_length=500, required=False)
+    detail = forms.CharField(max_length=MAX_SHORT_TEXT_LENGTH, required=False)
 
 
 class TermEntryForm(forms.Form):
@@ -159,7 +170,7 @@ class TermEntryForm(forms.Form):
     kind = forms.ChoiceField(choices=TermEntryKind.choices)
     amount = forms.DecimalField(**AMOUNT_LIMITS)
     occurred_on = forms.DateField(widget=DATE)
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(max_length=MAX_SHORT_TEXT_LENGTH, required=False)
 
 
 class CompletionForm(forms.Form):
@@ -196,6 +207,7 @@ class CheckedChargeForm(forms.Form):
     override_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=MAX_OVERRIDE_REASON_LENGTH,
         label="Reason to proceed despite the bar (recorded)",
     )
 
@@ -207,4 +219,4 @@ class CheckedChargeForm(forms.Form):
 
 class SameConductForm(forms.Form):
     earlier_case_number = forms.CharField(max_length=32, label="Earlier case number")
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(max_length=MAX_SHORT_TEXT_LENGTH, required=False)

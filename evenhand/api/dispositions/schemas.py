@@ -22,16 +22,24 @@ from evenhand.dispositions.models import (
     TermEntryKind,
     TermKind,
 )
-from evenhand.dispositions.services.common import MAX_END_REASON_LENGTH, MAX_REASON_LENGTH
+from evenhand.dispositions.services.common import (
+    MAX_END_REASON_LENGTH,
+    MAX_OVERRIDE_REASON_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_TEXT_LENGTH,
+)
 from evenhand.dispositions.vocabulary import cook_county_value
 
 from ..fields import BodyDbId, DbId, RecordDate, Storable
 from ..schemas import InputSchema, PageOut, PageQuery
 
-Text = Annotated[str, Field(max_length=2000), Storable]
-ShortText = Annotated[str, Field(max_length=500), Storable]
+# Free text is bounded as the services bound it, so the schema refuses first and says the same.
+Text = Annotated[str, Field(max_length=MAX_TEXT_LENGTH), Storable]
+ShortText = Annotated[str, Field(max_length=MAX_SHORT_TEXT_LENGTH), Storable]
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 Reason = Annotated[str, Field(max_length=MAX_REASON_LENGTH), Storable]
+OverrideReason = Annotated[str, Field(max_length=MAX_OVERRIDE_REASON_LENGTH), Storable]
 # Only spaces pass here; the service refuses them, with a 422 as well.
 RequiredReason = Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH), Storable]
 
@@ -272,7 +280,7 @@ class TermEntryIn(InputSchema):
 class TermChangeIn(InputSchema):
     version: Annotated[int, Field(ge=1)]
     due_on: RecordDate
-    waive_reason: ShortText = Field(
+    waive_reason: Reason = Field(
         "", description="The court's reason for waiving the term; given, the term is waived."
     )
     reason: Reason = Field(
@@ -288,7 +296,7 @@ class TermChangeIn(InputSchema):
 class CompletionIn(InputSchema):
     version: Annotated[int, Field(ge=1)]
     completed_on: RecordDate
-    note: ShortText = ""
+    note: Reason = ""
 
 
 class EndIn(InputSchema):
@@ -321,7 +329,13 @@ class CheckedChargesIn(InputSchema):
     counts: Annotated[int, Field(ge=1, le=999)]
     filed_on: RecordDate
     incident_on: RecordDate | None = None
-    override_reason: Text = ""
+    override_reason: OverrideReason = Field(
+        "",
+        description=(
+            "Why the charges are filed despite a warning that an earlier disposition bars the "
+            "prosecution; recorded with the override."
+        ),
+    )
 
 
 class FiledChargesOut(Schema):
