@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,9 +33,11 @@ from .edits import (
     term_snapshot,
 )
 from .forms import DispositionCorrectionForm, TermMoveForm, TermWaiveForm
-from .models import ChargeDisposition, DispositionKind
+from .models import ChargeDisposition, DispositionKind, Term
 from .selectors import DispositionsOverview, dispositions_overview, enrolment_detail
 from .views import RefusedTermChange, _enrolment_page, term_form_prefix
+
+Saved = TypeVar("Saved")
 
 
 class Outcome(Enum):
@@ -43,20 +46,20 @@ class Outcome(Enum):
     CONFLICT = "conflict"
 
 
-def _run_edit(form: Form, action: Callable[[], object]) -> Outcome:
+def _run_edit(form: Form, action: Callable[[], Saved]) -> tuple[Outcome, Saved | None]:
     """`_run` for an edit that names the version it read: a lost update is left to the caller,
-    which explains it and keeps the input."""
+    which explains it and keeps the input. With SAVED comes what the service returned."""
     try:
-        action()
+        saved = action()
     except services.VersionConflictError:
-        return Outcome.CONFLICT
+        return Outcome.CONFLICT, None
     except ValidationError as exc:
         errors_into(form, exc)
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or "Not allowed.")
     else:
-        return Outcome.SAVED
-    return Outcome.REFUSED
+        return Outcome.SAVED, saved
+    return Outcome.REFUSED, None
 
 
 def _kept_after_conflict(
@@ -116,7 +119,7 @@ def disposition_correct_view(
         outcome = Outcome.REFUSED
         if form.is_valid():
             data = form.cleaned_data
-            outcome = _run_edit(
+            outcome, _ = _run_edit(
                 form,
                 lambda: services.disposition_change(
                     actor=user,
@@ -179,15 +182,19 @@ def _term_change(
     enrolment_id: int,
     term_id: int,
     form: Form,
-    change: Callable[[], object],
+    change: Callable[[], Term],
     done: str,
 ) -> HttpResponseBase:
     """Run a term change posted from the enrolment page; when refused, show the page again
-    with the form (and, for a lost update, what changed)."""
+    with the form (and, for a lost update, what changed). A change that changed nothing (the
+    service kept the version read) says so instead of claiming a save."""
     if form.is_valid():
-        outcome = _run_edit(form, change)
+        outcome, term = _run_edit(form, change)
         if outcome is Outcome.SAVED:
-            messages.success(request, done)
+            if term is not None and term.version == form.cleaned_data["version"]:
+                messages.info(request, f"No change to save: the term is already due {term.due_on}.")
+            else:
+                messages.success(request, done)
             return redirect("enrolment-detail", enrolment_id=enrolment_id)
         if outcome is Outcome.CONFLICT:
             return _term_conflict(request, enrolment_id=enrolment_id, term_id=term_id, form=form)

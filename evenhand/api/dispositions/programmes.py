@@ -172,7 +172,8 @@ def log_term_entry(request: HttpRequest, term_id: DbId, payload: TermEntryIn) ->
 )
 def change_term(request: HttpRequest, term_id: DbId, payload: TermChangeIn) -> Status[TermOut]:
     """Move a term's due date saying why, or waive it with the court's reason; 422 when the date
-    moves without a reason, 409 on a stale `version`."""
+    moves without a reason, 409 on a stale `version`. Nothing to change (the due date it has, no
+    waiver) answers 200 with the term as it is: the same `version`, nothing recorded."""
     term = services.term_change(
         actor=current_user(request),
         term_id=term_id,

@@ -312,6 +312,10 @@ def term_change(
     """Move a term's due date (an extension) saying why, or waive it with the court's reason.
     Both reasons go into the audit entry; each is at most MAX_REASON_LENGTH characters.
 
+    A call that changes nothing (the due date it already has, no waiver) returns the term as it
+    is: no new version and no audit entry, so the caller can tell by the version. It is still
+    refused where a change would be: by the policy, and as a conflict on a stale version.
+
     Needs DISPOSE on the case, like every other change to an enrolment and its terms: who may
     move a date is whoever the access policy lets dispose."""
     term = Term.objects.filter(pk=term_id).first()
@@ -326,8 +330,13 @@ def term_change(
         )
     stated = bounded_reason(reason)
     waived = bounded_reason(waive_reason, field="waive_reason", what="the reason for the waiver")
+    if due_on == term.due_on and not waived:
+        # Nothing to record, but a stale version still says someone else changed the term.
+        if term.version != expected_version:
+            raise VersionConflictError("term")
+        return term
     # A waiver states its own reason (the court's); a date moved without one is unexplained.
-    if due_on != term.due_on and not waived and not stated:
+    if not waived and not stated:
         raise ValidationError({"reason": "Say why the due date moves."})
     with transaction.atomic():
         before = {"due_on": term.due_on, "status": term.status, "version": term.version}
