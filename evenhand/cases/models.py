@@ -10,6 +10,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from evenhand.screening.names import normalize
+
+
+def name_search_keys(name: str) -> tuple[str, str]:
+    """The (given name, surname) a recorded name is looked up by when checking a new person for
+    duplicates: the first and last words of the name normalised as the name comparisons
+    normalise it (case folded, accents and punctuation removed), so "José Müller" and "jose
+    MULLER" give the same keys. A name of fewer than two words says too little to call two
+    records the same person and gives two empty keys."""
+    words = normalize(name).split()
+    return (words[0], words[-1]) if len(words) > 1 else ("", "")
+
 
 class Person(models.Model):
     first_name = models.CharField(max_length=100)
@@ -17,11 +29,16 @@ class Person(models.Model):
     middle_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # `name_search_keys` of the full name, set by the service that records the person; the
+    # database default keeps bulk loads that name only the other columns working.
+    given_key = models.TextField(blank=True, editable=False, db_default="")
+    surname_key = models.TextField(blank=True, editable=False, db_default="")
 
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [
             models.Index(Lower("last_name"), Lower("first_name"), name="person_name_ci"),
+            models.Index(fields=["surname_key", "given_key"], name="person_name_key"),
         ]
 
     def __str__(self) -> str:
@@ -38,12 +55,16 @@ class PersonAlias(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aliases")
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField()
+    # `name_search_keys` of the alias, set by the service that records it (see Person).
+    given_key = models.TextField(blank=True, editable=False, db_default="")
+    surname_key = models.TextField(blank=True, editable=False, db_default="")
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="alias_unique_per_person"),
         ]
+        indexes = [models.Index(fields=["surname_key", "given_key"], name="alias_name_key")]
 
     def __str__(self) -> str:
         return self.name

@@ -17,7 +17,7 @@ from evenhand.screening.conflicts import cases_touching, conflict_check_case
 from evenhand.screening.models import ConflictSource
 from evenhand.screening.policies import CaseAction, access_case, may_record_people
 
-from ..models import CaseEventKind, Contact, ContactChannel, Person, PersonAlias
+from ..models import CaseEventKind, Contact, ContactChannel, Person, PersonAlias, name_search_keys
 from .common import snapshot
 from .events import record_event
 
@@ -49,6 +49,7 @@ def person_create(
         date_of_birth=date_of_birth,
         created_at=now,
     )
+    person.given_key, person.surname_key = name_search_keys(person.full_name)
     person.full_clean()
     person.save(force_insert=True)
     audit_record(
@@ -71,6 +72,7 @@ def person_alias_add(*, actor: User, person: Person, name: str) -> PersonAlias:
     if not may_record_people(actor):
         raise PermissionDenied("Your role may not record people.")
     alias = PersonAlias(person=person, name=name.strip(), created_at=timezone.now())
+    alias.given_key, alias.surname_key = name_search_keys(alias.name)
     # Locked so that two concurrent additions of the same alias cannot both pass validation.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     alias.full_clean()
