@@ -11,10 +11,8 @@ visible cases are shown beside a name.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from django import forms
@@ -29,15 +27,15 @@ from evenhand.cases.models import (
     PersonAlias,
     Relationship,
 )
-from evenhand.screening.names import given_name_variants, name_keys, normalize
+from evenhand.screening.names import given_name_variants, name_keys
 from evenhand.screening.policies import CaseAction, visible_cases
 
 MAX_FOUND = 20
 MAX_QUERY_WORDS = 6
 CASES_SHOWN_PER_PERSON = 3
 MAX_DUPLICATES_SHOWN = 10
-# The database narrows by surname and the start of a given name; the names are then compared
-# exactly (nicknames included) in Python. The cap bounds that comparison for common names.
+# The database narrows by the keyed surname and given name (nickname variants included); the
+# names are then compared exactly in Python. The cap bounds that comparison for common names.
 MAX_DUPLICATE_CANDIDATES = 200
 
 _ROLES: dict[str, str] = dict(ParticipantRole.choices)
@@ -158,25 +156,22 @@ def _two_word_keys(names: Iterable[str]) -> set[str]:
     return keys
 
 
-def _any(lookup: str, values: set[str]) -> Q:
-    return reduce(operator.or_, (Q(**{lookup: value}) for value in sorted(values)))
-
-
-def _may_be_named(keys: set[str], *, given: str, surname: str) -> Q:
-    """A loose database filter for people who could carry one of `keys`: the surname matched
-    case-insensitively and the given name starting with one of the given names or their
-    variants, or an alias holding both. The names as typed are added to the keys' folded
-    forms, for records kept with punctuation or accents. Python then compares the keys."""
-    surnames = {key.rsplit(" ", 1)[1] for key in keys}
-    surnames.update(name for name in (surname.strip(), normalize(surname)) if name)
-    givens = {variant for key in keys for variant in given_name_variants(key.split(" ", 1)[0])}
-    givens.update(name for name in (given.strip(),) if name)
-    by_alias = PersonAlias.objects.filter(
-        _any("name__icontains", surnames) & _any("name__icontains", givens),
-        person=OuterRef("pk"),
+def _may_be_named(keys: set[str]) -> QuerySet[Person, Any]:
+    """The people who could carry one of `keys`, as a subquery: those whose name or an alias is
+    keyed (`name_search_keys`) by one of the keys' surnames and a variant of one of their given
+    names. The stored keys are normalised as `keys` are, so case and accents do not matter, and
+    both look-ups are equalities on an index. Python then compares the keys exactly."""
+    surnames = sorted({key.rsplit(" ", 1)[1] for key in keys})
+    givens = sorted(
+        {variant for key in keys for variant in given_name_variants(key.split(" ", 1)[0])}
     )
-    by_name = _any("last_name__iexact", surnames) & _any("first_name__istartswith", givens)
-    return by_name | Q(Exists(by_alias))
+    by_alias = PersonAlias.objects.filter(surname_key__in=surnames, given_key__in=givens)
+    return (
+        Person.objects.filter(surname_key__in=surnames, given_key__in=givens)
+        .order_by()
+        .values("pk")
+        .union(by_alias.order_by().values("person_id"))
+    )
 
 
 def _recorded_keys(person: Person, aliases: Iterable[str]) -> set[str]:
@@ -198,9 +193,7 @@ def likely_duplicates(
     matching its nickname variants (Tina and Christina). Those with the same date of birth
     come first. Also whether more matched than are shown.
 
-    Someone recorded only on cases hidden from the user is never among them. The database
-    narrows the candidates by exact surname, so a surname typed with different accents than
-    the record's can be missed; the nickname and alias comparisons are exact."""
+    Someone recorded only on cases hidden from the user is never among them."""
     keys = _two_word_keys(
         [f"{first_name} {last_name}", f"{first_name} {middle_name} {last_name}", *aliases]
     )
@@ -208,7 +201,7 @@ def likely_duplicates(
         return [], False
     candidates = list(
         _findable(user)
-        .filter(_may_be_named(keys, given=first_name, surname=last_name))
+        .filter(pk__in=_may_be_named(keys))
         .order_by("last_name", "first_name", "pk")[:MAX_DUPLICATE_CANDIDATES]
     )
     recorded_aliases: dict[int, list[str]] = {}
