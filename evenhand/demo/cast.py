@@ -80,21 +80,11 @@ def create_vale_case(staff: dict[str, User]) -> Case:
     reese = person("Reese", "Dunmore")
     lang = person("Victor", "Lang")
     ruiz = person("Ana", "Ruiz")
+    # Tina is never a participant, so her link to Jordan cannot be filed under the case (a
+    # relationship recorded from a case joins two of its people); it comes first so that her
+    # contact with the State's Attorney is checked as a contact with a participant's relative.
     cases.relationship_add(
         actor=raman, from_person=tina, to_person=jordan, kind=RelationshipKind.RELATIVE_OF
-    )
-    cases.relationship_add(
-        actor=raman,
-        from_person=cal,
-        to_person=reese,
-        kind=RelationshipKind.RELATIVE_OF,
-        note="brothers",
-    )
-    cases.relationship_add(
-        actor=raman, from_person=lang, to_person=cal, kind=RelationshipKind.REPRESENTS
-    )
-    cases.relationship_add(
-        actor=raman, from_person=lang, to_person=reese, kind=RelationshipKind.REPRESENTS
     )
 
     # Step 1, 29 Jan: police refer the report; Vale is the victim.
@@ -160,6 +150,20 @@ def create_vale_case(staff: dict[str, User]) -> Case:
         role=ParticipantRole.DEFENCE_ATTORNEY,
         occurred_at=at(dt.date(2019, 2, 14), 9),
     )
+    # Recorded from the case once all three are its participants, so they are on its trail.
+    for first, second, kind, note in (
+        (cal, reese, RelationshipKind.RELATIVE_OF, "brothers"),
+        (lang, cal, RelationshipKind.REPRESENTS, ""),
+        (lang, reese, RelationshipKind.REPRESENTS, ""),
+    ):
+        cases.relationship_add(
+            actor=raman,
+            from_person=first,
+            to_person=second,
+            kind=kind,
+            note=note,
+            case_id=case.pk,
+        )
     cases.case_event_record(
         actor=raman,
         case_id=case.pk,
