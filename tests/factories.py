@@ -17,6 +17,8 @@ from evenhand.accounts.services import user_create
 from evenhand.cases import services
 from evenhand.cases.models import Case, Participant, ParticipantRole, Person
 from evenhand.demo.history import FIRST_NAMES, LAST_NAMES
+from evenhand.screening.models import ScreenKind
+from evenhand.screening.services import screen_raise
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 _serial = itertools.count(1)
@@ -116,3 +118,15 @@ def appoint(case: Case, appointee: User) -> None:
         appointee_source=AppointeeSource.PRIVATE_COUNSEL,
     )
     case.refresh_from_db()
+
+
+def screen_from(case_id: int, user: User) -> None:
+    """Wall `user` off the case with an exclusionary screen raised by the ethics officer."""
+    screen_raise(
+        actor=make_user(role=Role.ETHICS_OFFICER),
+        kind=ScreenKind.EXCLUSIONARY,
+        users=[user],
+        case_ids=[case_id],
+        reason="Relative of the defendant",
+        memo="Do not read, change, decide or discuss this case.",
+    )

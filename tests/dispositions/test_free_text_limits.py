@@ -46,10 +46,8 @@ from evenhand.dispositions.services.common import (
     MAX_SHORT_TEXT_LENGTH,
     MAX_TEXT_LENGTH,
 )
-from evenhand.screening.models import ScreenKind
 from evenhand.screening.policies import CaseNotFoundError
-from evenhand.screening.services import screen_raise
-from tests.factories import make_user
+from tests.factories import make_user, screen_from
 
 from .factories import FALSE_REPORT, RETAIL_THEFT, World, add_term, charged_case, enrol
 
@@ -313,14 +311,7 @@ def test_the_policy_answers_before_the_text_is_judged(
 ) -> None:
     world = charged_case(counts=1)
     screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
-    screen_raise(
-        actor=make_user(role=Role.ETHICS_OFFICER),
-        kind=ScreenKind.EXCLUSIONARY,
-        users=[screened],
-        case_ids=[world.case.pk],
-        reason="Relative of the defendant",
-        memo="Do not read, change, decide or discuss this case.",
-    )
+    screen_from(world.case.pk, screened)
 
     with pytest.raises(CaseNotFoundError):
         write(world, screened, "x" * (MAX_OVERRIDE_REASON_LENGTH + 1))

@@ -19,11 +19,9 @@ from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.dispositions.models import Term, TermStatus
 from evenhand.dispositions.services import VersionConflictError, term_change
-from evenhand.screening.models import ScreenKind
 from evenhand.screening.policies import CaseActionDeniedError, CaseNotFoundError
-from evenhand.screening.services import screen_raise
 from tests.api.factories import token_client
-from tests.factories import json_object, make_user
+from tests.factories import json_object, make_user, screen_from
 
 from .factories import World, add_term, charged_case, enrol
 
@@ -124,14 +122,7 @@ def test_a_stale_version_is_a_conflict_even_when_nothing_would_change() -> None:
 def test_a_screened_user_is_refused_as_for_a_missing_case_and_the_refusal_is_logged() -> None:
     _world, term = _term()
     screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
-    screen_raise(
-        actor=make_user(role=Role.ETHICS_OFFICER),
-        kind=ScreenKind.EXCLUSIONARY,
-        users=[screened],
-        case_ids=[term.enrolment.case_id],
-        reason="Relative of the defendant",
-        memo="Do not read, change, decide or discuss this case.",
-    )
+    screen_from(term.enrolment.case_id, screened)
 
     with pytest.raises(CaseNotFoundError):
         _move(term, by=screened, due_on=DUE_ON)

@@ -7,11 +7,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from evenhand.accounts.models import Role, User
+from evenhand.accounts.models import User
 from evenhand.cases.models import Case, ParticipantRole
-from evenhand.screening.models import ScreenKind
-from evenhand.screening.services import screen_raise
-from tests.factories import make_user
 
 REPORTED = "2019-01-29T09:00"
 
@@ -41,15 +38,3 @@ def new_person_form(*, aliases: str = "", **fields: str) -> dict[str, str]:
     }
     data.update({f"new-{name}": value for name, value in fields.items()})
     return data
-
-
-def screen_from(case: Case, user: User) -> None:
-    """Wall `user` off `case` (an exclusionary screen raised by the first assistant)."""
-    screen_raise(
-        actor=make_user(role=Role.FIRST_ASSISTANT),
-        kind=ScreenKind.EXCLUSIONARY,
-        users=[user],
-        case_ids=[case.pk],
-        reason="Former defence counsel of the Dunmores.",
-        memo="Screened.",
-    )

@@ -26,12 +26,11 @@ from evenhand.cases.models import (
     RelationshipKind,
 )
 from evenhand.screening.models import ConflictFlag
-from tests.factories import add_participant, make_case, make_person, make_user
+from tests.factories import add_participant, make_case, make_person, make_user, screen_from
 from tests.web.participant_forms import (
     REPORTED,
     add_url,
     new_person_form,
-    screen_from,
     signed_in,
 )
 
@@ -155,7 +154,7 @@ def _walled_off(asa: User, screened: User) -> Case:
         to_person=cal,
         kind=RelationshipKind.RELATIVE_OF,
     )
-    screen_from(hidden, screened)
+    screen_from(hidden.pk, screened)
     return hidden
 
 

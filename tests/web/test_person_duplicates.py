@@ -13,9 +13,9 @@ from evenhand.accounts.models import Role, User
 from evenhand.audit.models import AuditAction, AuditEntry
 from evenhand.cases import services
 from evenhand.cases.models import Case, Participant, ParticipantRole, Person
-from tests.factories import add_participant, appoint, make_case, make_user
+from tests.factories import add_participant, appoint, make_case, make_user, screen_from
 from tests.sealing.factories import seal
-from tests.web.participant_forms import add_url, new_person_form, screen_from, signed_in
+from tests.web.participant_forms import add_url, new_person_form, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def _screened_from(asa: User, screened: User) -> Case:
     add_participant(
         hidden, actor=asa, first_name="Cal", last_name="Dunmore", aliases=["Calvin Dunmore"]
     )
-    screen_from(hidden, screened)
+    screen_from(hidden.pk, screened)
     return hidden
 
 

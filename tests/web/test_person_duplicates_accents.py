@@ -17,8 +17,8 @@ from evenhand.accounts.models import Role, User
 from evenhand.cases import services
 from evenhand.cases.models import Case, ParticipantRole, Person
 from evenhand.web.case_actions.people import likely_duplicates
-from tests.factories import make_case, make_user
-from tests.web.participant_forms import add_url, new_person_form, screen_from, signed_in
+from tests.factories import make_case, make_user, screen_from
+from tests.web.participant_forms import add_url, new_person_form, signed_in
 
 WARNING = 'data-testid="duplicate-warning"'
 
@@ -119,7 +119,7 @@ class TestAnySpellingOfANameMatches(HypothesisTestCase):
         cls.screened = make_user(role=Role.ASSISTANT_STATES_ATTORNEY)
         cls.mine = make_case(actor=cls.screened, title="A case the screened prosecutor works on")
         cls.hidden = make_case(actor=cls.office, title="A case walled off from them")
-        screen_from(cls.hidden, cls.screened)
+        screen_from(cls.hidden.pk, cls.screened)
 
     @settings(max_examples=30, deadline=None)
     @given(given_name=word, surname=word, data=st.data())
